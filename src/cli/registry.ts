@@ -1,0 +1,18 @@
+/**
+ * The list of `cathodelab` sub-commands. Each entry loads its module lazily so that
+ * `cathodelab --help` and small commands start fast. To add a command: create
+ * `src/cli/commands/NAME.ts` exporting `command: Command`, and add one line here.
+ */
+import type { Command } from "./command.js";
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  { name: "materials", summary: "list cathode materials and their properties with sources", load: async () => (await import("./commands/materials.js")).command },
+  { name: "simulate", summary: "run a single particle through a protocol", load: async () => (await import("./commands/simulate.js")).command },
+  { name: "demo", summary: "the project's main job: a seed-000 step charge of a virtual NMC333 particle", load: async () => (await import("./commands/demo.js")).command },
+];
