@@ -15,4 +15,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: "materials", summary: "list cathode materials and their properties with sources", load: async () => (await import("./commands/materials.js")).command },
   { name: "simulate", summary: "run a single particle through a protocol", load: async () => (await import("./commands/simulate.js")).command },
   { name: "demo", summary: "the project's main job: a seed-000 step charge of a virtual NMC333 particle", load: async () => (await import("./commands/demo.js")).command },
+  { name: "fit", summary: "fit EIS, PITT or GITT data (equivalent circuits, sphere series, Weppner-Huggins)", load: async () => (await import("./commands/fit.js")).command },
 ];
