@@ -1,0 +1,13 @@
+/** PITT analysis: series, closed forms and fits (SPEC §3.4, REFERENCE §4, seed 000). */
+export { type PittGeometry, pittEigenvalue, pittEigenvalues } from "./eigenvalues.js";
+export {
+  geometryFactor,
+  type PittMethod,
+  type PittParameters,
+  PittSeries,
+  pittChargeSeries,
+  pittCurrentSeries,
+  pittDimensionlessCurrent,
+  SHORT_TIME_SWITCH,
+} from "./series.js";
+export { pittLongTimeTerm, pittShortTimeDimensionless } from "./short-time.js";
