@@ -7,7 +7,7 @@ import {
   parabolicProfileMaxStress,
   sphereDiffusionStress,
   sphereEigenstrainStress,
-} from "../../src/mechanics/analytic-stress.ts";
+} from "../../src/mechanics/analytic-stress.js";
 
 const elastic = { youngsModulus: 150e9, poissonRatio: 0.3 };
 

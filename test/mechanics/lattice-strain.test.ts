@@ -8,8 +8,8 @@ import {
   rotateSymmetricTensor,
   unitCellVolume,
   unitCellVolumeChange,
-} from "../../src/mechanics/lattice-strain.ts";
-import { SeededRandom } from "../../src/mechanics/random.ts";
+} from "../../src/mechanics/lattice-strain.js";
+import { SeededRandom } from "../../src/mechanics/random.js";
 
 // A linear toy lattice (a falls 2 %, c rises 1 % from x = 1 to x = 0) [m].
 const toy = {
