@@ -1,0 +1,138 @@
+/**
+ * Generic delimited text (CSV, TSV, ";"-separated with decimal commas) with or without a
+ * header line. Columns are found by name (`freq/Hz`, `Re(Z)/Ohm`, `time/s`, `I/mA`,
+ * `frequency_Hz`, `Z_real_Ohm` …) or by an explicit `options.columns` mapping; units in the
+ * header are converted to SI. A headerless file is read positionally:
+ * impedance = (f [Hz], Re Z [Ω], Im Z [Ω], Im negative = capacitive) — the convention of
+ * impedance.py's `readCSV`; time series = (t [s], I [A], V [V] if present). `options.units`
+ * gives the units of headerless columns.
+ * A `spectrum_index` (or mapped `spectrum`) column splits the file into one spectrum per run
+ * of equal values.
+ */
+import { InputError } from "../../errors.js";
+import {
+  type ColumnSet,
+  impedanceFromColumns,
+  runs,
+  sliceColumns,
+  spectrumColumn,
+  timeSeriesFromColumns,
+} from "./columns.js";
+import { decodeText, detectDelimiter, isNumberCell, readTable, splitLines } from "./text.js";
+import type {
+  ColumnMapping,
+  ImpedanceReadOptions,
+  ImpedanceSpectrum,
+  TimeSeries,
+  TimeSeriesReadOptions,
+} from "./types.js";
+
+interface CsvContent {
+  set: ColumnSet;
+  headerless: boolean;
+}
+
+function readCsv(
+  bytes: Uint8Array,
+  name: string,
+  options: { delimiter?: string; decimal?: "." | "," },
+): CsvContent {
+  const lines = splitLines(decodeText(bytes));
+  let first = 0;
+  while (first < lines.length && (lines[first].trim() === "" || lines[first].startsWith("#"))) first++;
+  if (first >= lines.length)
+    throw new InputError("empty file", { file: name, line: 1, expected: "a header or data rows" });
+  const delimiter = options.delimiter ?? detectDelimiter(lines[first]);
+  const cells = lines[first].split(delimiter);
+  // A first line whose every cell is a number is data, not a header. With "," as delimiter a
+  // decimal comma is impossible, so numbers are tested with ".".
+  const decimalGuess =
+    options.decimal ?? (delimiter === "," ? "." : cells.some((c) => /\d,\d/.test(c)) ? "," : ".");
+  const headerless = cells.every((c) => isNumberCell(c, decimalGuess));
+  let names: string[];
+  let dataStart: number;
+  if (headerless) {
+    names = cells.map((_, k) => `column ${k + 1}`);
+    dataStart = first;
+  } else {
+    names = cells.map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
+    dataStart = first + 1;
+    if (names.some((n, k) => n === "" && k < names.length - 1)) {
+      throw new InputError("empty column name in the header", {
+        file: name,
+        line: first + 1,
+        value: lines[first].slice(0, 60),
+        expected: "a name for every column",
+      });
+    }
+  }
+  const table = readTable(lines, dataStart, lines.length, names, {
+    file: name,
+    delimiter,
+    decimal: options.decimal ?? (delimiter === "," ? "." : undefined),
+  });
+  if (table.rows === 0) {
+    throw new InputError("no data rows", {
+      file: name,
+      line: dataStart + 1,
+      expected: "rows of numbers after the header",
+    });
+  }
+  return { set: { file: name, names: table.names, numeric: table.numeric, lines: table.lines }, headerless };
+}
+
+/** Parse a delimited impedance table; one spectrum per run of the spectrum column, if any. */
+export function parseCsvImpedance(
+  bytes: Uint8Array,
+  name: string,
+  options: ImpedanceReadOptions = {},
+): ImpedanceSpectrum[] {
+  const { set, headerless } = readCsv(bytes, name, options);
+  let mapping: ColumnMapping | undefined = options.columns;
+  if (headerless) {
+    if (set.names.length < 3) {
+      throw new InputError(`headerless impedance file has ${set.names.length} columns`, {
+        file: name,
+        line: set.lines[0],
+        expected: "at least 3 columns: frequency [Hz], Re Z [Ω], Im Z [Ω]",
+      });
+    }
+    mapping = { frequency: 0, zReal: 1, zImag: 2, ...options.columns };
+  }
+  const split = options.split ?? true;
+  const spec = split ? spectrumColumn(set, mapping) : undefined;
+  const ranges: [number, number][] = spec ? runs(spec.data) : [[0, set.lines.length]];
+  return ranges.map(([a, b]) => {
+    const s = impedanceFromColumns(sliceColumns(set, a, b), mapping, options.units);
+    const meta: Record<string, string | number> = { format: "csv" };
+    if (spec) {
+      meta[spec.name] = spec.data[a];
+      s.label = `${name} ${spec.name}=${spec.data[a]}`;
+    } else s.label = name;
+    s.meta = meta;
+    return s;
+  });
+}
+
+/** Parse a delimited time series (time, current, optional voltage). */
+export function parseCsvTimeSeries(
+  bytes: Uint8Array,
+  name: string,
+  options: TimeSeriesReadOptions = {},
+): TimeSeries {
+  const { set, headerless } = readCsv(bytes, name, options);
+  let mapping: ColumnMapping | undefined = options.columns;
+  if (headerless) {
+    if (set.names.length < 2) {
+      throw new InputError(`headerless time series has ${set.names.length} column`, {
+        file: name,
+        line: set.lines[0],
+        expected: "at least 2 columns: time [s], current [A] (, voltage [V])",
+      });
+    }
+    mapping = { time: 0, current: 1, ...(set.names.length >= 3 ? { voltage: 2 } : {}), ...options.columns };
+  }
+  const series = timeSeriesFromColumns(set, mapping, options.units, options.currentSign ?? 1);
+  series.meta = { format: "csv" };
+  return series;
+}

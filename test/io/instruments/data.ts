@@ -1,0 +1,18 @@
+/** Paths and bytes of the real instrument files in ../shared/data (never copied into the repo). */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export function dataPath(name: string): string {
+  return fileURLToPath(new URL(`../../../../shared/data/${name}`, import.meta.url));
+}
+
+export function dataBytes(name: string): Uint8Array {
+  return readFileSync(dataPath(name));
+}
+
+/** Latin-1 bytes of a synthetic text file written in a test. */
+export function latin1(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
