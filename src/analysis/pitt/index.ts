@@ -1,6 +1,15 @@
 /** PITT analysis: series, closed forms and fits (SPEC §3.4, REFERENCE §4, seed 000). */
 export { type PittGeometry, pittEigenvalue, pittEigenvalues } from "./eigenvalues.js";
 export {
+  type FitPittOptions,
+  type FittedQuantity,
+  fitPitt,
+  type PittFitResult,
+  PittModel,
+  type PittRegime,
+  pittRegime,
+} from "./fit.js";
+export {
   geometryFactor,
   type PittMethod,
   type PittParameters,
