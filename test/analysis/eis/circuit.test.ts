@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { circuitImpedance, compileCircuit, parseCircuit } from "../../../src/analysis/eis/circuit.ts";
-import { InputError } from "../../../src/errors.ts";
+import { circuitImpedance, compileCircuit, parseCircuit } from "../../../src/analysis/eis/circuit.js";
+import { InputError } from "../../../src/errors.js";
 
 describe("circuit strings (impedance.py syntax)", () => {
   it("orders parameters left to right, each element in its own order", () => {

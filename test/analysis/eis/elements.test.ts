@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { ELEMENT_TYPES, elementImpedance, WARBURG_SPHERE } from "../../../src/analysis/eis/elements.ts";
+import { ELEMENT_TYPES, elementImpedance, WARBURG_SPHERE } from "../../../src/analysis/eis/elements.js";
 
 interface Fixture {
   elements: { type: string; params: number[]; rows: [number, number, number][] }[];
