@@ -59,22 +59,22 @@ describe("real data: impedance.py example (Li-ion EIS)", () => {
     assert.ok(r.converged, r.message);
     // Same minimum as SciPy least_squares (trf) on the same residuals: 1e-4 relative leaves room
     // for both optimisers' stopping tolerances on the flat τ–Z0 valley.
-    r.params.forEach((v, k) =>
-      assert.ok(relErr(v, ref.params[k]) < 1e-4, `${r.parameters[k].name}: ${v} vs ${ref.params[k]}`),
-    );
+    r.params.forEach((v, k) => {
+      assert.ok(relErr(v, ref.params[k]) < 1e-4, `${r.parameters[k].name}: ${v} vs ${ref.params[k]}`);
+    });
     // impedance.py docs (getting-started.rst) print 3 significant figures: R0 1.65e-2, R1 8.68e-3,
     // C1 3.32, R2 5.39e-3, C2 0.220 agree to rounding (0.5 % of the last digit ≈ 0.4 %); the
     // printed Wo1 (Z0 6.31e-2, τ 233) differs from today's SciPy minimum (6.37e-2, 238) by
     // 1 % / 2 %, so those two are checked to 1.5 % / 2.5 %.
     const doc = [1.65e-2, 8.68e-3, 3.32, 5.39e-3, 6.31e-2, 233, 0.22];
     const tol = [4e-3, 4e-3, 4e-3, 4e-3, 1.5e-2, 2.5e-2, 4e-3];
-    r.params.forEach((v, k) =>
-      assert.ok(relErr(v, doc[k]) < tol[k], `${r.parameters[k].name}: ${v} vs doc ${doc[k]}`),
-    );
+    r.params.forEach((v, k) => {
+      assert.ok(relErr(v, doc[k]) < tol[k], `${r.parameters[k].name}: ${v} vs doc ${doc[k]}`);
+    });
     // Every parameter is identifiable and has a finite, positive interval.
-    r.confidenceInterval95.forEach((ci, k) =>
-      assert.ok(ci > 0 && ci < r.params[k], `CI of ${r.parameters[k].name}`),
-    );
+    r.confidenceInterval95.forEach((ci, k) => {
+      assert.ok(ci > 0 && ci < r.params[k], `CI of ${r.parameters[k].name}`);
+    });
     assert.ok(r.identifiable.every(Boolean));
   });
 
@@ -84,7 +84,9 @@ describe("real data: impedance.py example (Li-ion EIS)", () => {
     // impedance.py test_circuits.py: [1.862e-2, 1.168e-2, 6.271e-2, 221.2, 1.172] (4 digits shown):
     // agreement to 5e-4 relative (half a unit in the 4th digit).
     const published = [1.862e-2, 1.168e-2, 6.271e-2, 221.2, 1.172];
-    r.params.forEach((v, k) => assert.ok(relErr(v, published[k]) < 5e-4, `${r.parameters[k].name}: ${v}`));
+    r.params.forEach((v, k) => {
+      assert.ok(relErr(v, published[k]) < 5e-4, `${r.parameters[k].name}: ${v}`);
+    });
     // Z(10 Hz) = 0.0251618 − 0.00601304j, compared as np.isclose does (rtol 1e-5).
     const z = circuitImpedance(ref.circuit, [10], r.params);
     assert.ok(Math.abs(z.re[0] - 0.0251618) < 1e-5 * 0.0251618 + 1e-8, `Re ${z.re[0]}`);
@@ -128,7 +130,9 @@ describe("round trips: synthetic spectra with seeded 1 % noise", () => {
         { initialGuess: guess },
       );
       // Noiseless: the minimum is the truth; LM stops within ~1e-7 relative (xTol 1e-10 on scaled steps).
-      clean.params.forEach((v, k) => assert.ok(relErr(v, params[k]) < 1e-6, `${c.parameters[k].name} ${v}`));
+      clean.params.forEach((v, k) => {
+        assert.ok(relErr(v, params[k]) < 1e-6, `${c.parameters[k].name} ${v}`);
+      });
 
       // 1 % Gaussian noise on each component, relative to |Z|, with modulus weighting (so that the
       // weighted residuals are homoscedastic, the premise of curve_fit-style intervals). Over 20
@@ -173,7 +177,9 @@ describe("round trips: synthetic spectra with seeded 1 % noise", () => {
       { frequency: f, zReal: z.re, zImag: z.im },
       { initialGuess: params.map((p, k) => (k === 3 ? 0.8 : p * 1.5)), weighting: "proportional" },
     );
-    r.params.forEach((v, k) => assert.ok(relErr(v, params[k]) < 1e-6, `${r.parameters[k].name} ${v}`));
+    r.params.forEach((v, k) => {
+      assert.ok(relErr(v, params[k]) < 1e-6, `${r.parameters[k].name} ${v}`);
+    });
     assert.ok(r.rmsRelative < 1e-8);
   });
 });
@@ -204,9 +210,9 @@ describe("multi-start and batch fits", () => {
     );
     assert.deepEqual(progress, [1, 2, 3, 4, 5]);
     results.forEach((r, i) => {
-      r.params.forEach((v, k) =>
-        assert.ok(relErr(v, truths[i][k]) < 1e-5, `spectrum ${i} ${r.parameters[k].name}`),
-      );
+      r.params.forEach((v, k) => {
+        assert.ok(relErr(v, truths[i][k]) < 1e-5, `spectrum ${i} ${r.parameters[k].name}`);
+      });
     });
   });
 });
