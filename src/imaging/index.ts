@@ -5,3 +5,8 @@ export * from "./fill-holes.js";
 export * from "./label.js";
 export * from "./threshold.js";
 export * from "./volume.js";
+// Part B (morphology, region properties, marching cubes, skeletons, profiles, cracks):
+export * from "./marching-cubes.js";
+export * from "./morphology.js";
+export * from "./regionprops.js";
+export * from "./skeleton.js";

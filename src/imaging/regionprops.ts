@@ -1,0 +1,183 @@
+/**
+ * Region properties of a label volume (scikit-image `measure.regionprops` conventions,
+ * REFERENCE §5), plus the surface area that scikit-image lacks.
+ *
+ * The linear statistics (voxel count, centroid, bounding box, intensity sums, voxel-face
+ * count) come from one pass over the volume; the marching-cubes area is then computed per
+ * label on its bounding box padded by one voxel.
+ */
+
+import { InputError } from "../errors.js";
+import { labelSurfaceArea } from "./marching-cubes.js";
+import type { BoundingBox, Volume } from "./volume.js";
+
+/** Properties of one labelled region. Lengths in m, areas in m², volumes in m³. */
+export interface RegionProperties {
+  /** Label value (≥ 1). */
+  label: number;
+  /** Number of voxels. */
+  voxelCount: number;
+  /** Volume = voxel count × dz·dy·dx [m³]. */
+  volume: number;
+  /** Diameter of the sphere of the same volume, (6V/π)^(1/3) [m]. */
+  equivalentDiameter: number;
+  /** Centroid [z, y, x] in m (voxel (0,0,0) centre at the origin); skimage's centroid × spacing. */
+  centroid: [number, number, number];
+  /** Bounding box in voxel indices (min inclusive, max exclusive), as skimage's `bbox`. */
+  bbox: BoundingBox;
+  /** Mean, min, max and population standard deviation of the intensity (NaN without one). */
+  intensityMean: number;
+  intensityMin: number;
+  intensityMax: number;
+  intensityStd: number;
+  /**
+   * Surface area [m²]: marching cubes at level 0.5 on the 0/1 mask padded by one voxel
+   * (skimage `marching_cubes` + `mesh_surface_area`); NaN when not requested.
+   */
+  surfaceArea: number;
+  /** Area of the exposed voxel faces [m²] (staircase surface; ≈ 1.5× the true area of a sphere). */
+  voxelFaceArea: number;
+  /** Surface area / volume [1/m] (marching-cubes area). */
+  surfaceToVolume: number;
+  /**
+   * Sphericity-type ratio: (surface/volume) ÷ (surface/volume of the sphere of the same volume,
+   * 6/d_eq) — 1 for a sphere, > 1 for rough or cracked particles (seed 000's area correction).
+   */
+  surfaceRatioToSphere: number;
+}
+
+/** Options of `regionProperties`. */
+export interface RegionPropertiesOptions {
+  /** Intensity volume of the same shape (any voxel type). */
+  intensity?: Volume;
+  /** Compute the marching-cubes surface area (default true). */
+  surfaceArea?: boolean;
+}
+
+/**
+ * Per-label properties of an integer label volume (0 = background). Returns one entry per
+ * label value that occurs, sorted by label.
+ * @param labels label volume (integer voxels), spacing [dz, dy, dx] in m
+ */
+export function regionProperties(labels: Volume, options: RegionPropertiesOptions = {}): RegionProperties[] {
+  const [nz, ny, nx] = labels.shape;
+  const [dz, dy, dx] = labels.spacing;
+  const lab = labels.data;
+  const inten = options.intensity?.data;
+  if (
+    options.intensity &&
+    (options.intensity.data.length !== lab.length ||
+      options.intensity.shape.some((n, i) => n !== labels.shape[i]))
+  ) {
+    throw new InputError("intensity volume shape differs from the label volume", {
+      field: "intensity",
+      value: options.intensity.shape.join("×"),
+      expected: labels.shape.join("×"),
+    });
+  }
+  let maxLabel = 0;
+  for (let i = 0; i < lab.length; i++) {
+    const l = lab[i];
+    if (l > maxLabel) maxLabel = l;
+    if (l < 0 || !Number.isInteger(l)) {
+      throw new InputError("label volume must hold non-negative integers", {
+        field: "labels",
+        value: String(l),
+        expected: "integers ≥ 0",
+      });
+    }
+  }
+  const m = maxLabel + 1;
+  const count = new Float64Array(m);
+  const sz = new Float64Array(m);
+  const sy = new Float64Array(m);
+  const sx = new Float64Array(m);
+  const z0 = new Int32Array(m).fill(nz);
+  const y0 = new Int32Array(m).fill(ny);
+  const x0 = new Int32Array(m).fill(nx);
+  const z1 = new Int32Array(m).fill(-1);
+  const y1 = new Int32Array(m).fill(-1);
+  const x1 = new Int32Array(m).fill(-1);
+  // Intensity sums shifted by the first value seen (numerically stable variance).
+  const shift = new Float64Array(m);
+  const si = new Float64Array(m);
+  const si2 = new Float64Array(m);
+  const imin = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
+  const imax = new Float64Array(m).fill(Number.NEGATIVE_INFINITY);
+  // Exposed faces per axis.
+  const fz = new Float64Array(m);
+  const fy = new Float64Array(m);
+  const fx = new Float64Array(m);
+  const plane = nx * ny;
+  let i = 0;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++, i++) {
+        const l = lab[i];
+        if (l === 0) continue;
+        if (count[l] === 0 && inten) shift[l] = inten[i];
+        count[l]++;
+        sz[l] += z;
+        sy[l] += y;
+        sx[l] += x;
+        if (z < z0[l]) z0[l] = z;
+        if (z > z1[l]) z1[l] = z;
+        if (y < y0[l]) y0[l] = y;
+        if (y > y1[l]) y1[l] = y;
+        if (x < x0[l]) x0[l] = x;
+        if (x > x1[l]) x1[l] = x;
+        if (inten) {
+          const v = inten[i];
+          const w = v - shift[l];
+          si[l] += w;
+          si2[l] += w * w;
+          if (v < imin[l]) imin[l] = v;
+          if (v > imax[l]) imax[l] = v;
+        }
+        if (x === 0 || lab[i - 1] !== l) fx[l]++;
+        if (x === nx - 1 || lab[i + 1] !== l) fx[l]++;
+        if (y === 0 || lab[i - nx] !== l) fy[l]++;
+        if (y === ny - 1 || lab[i + nx] !== l) fy[l]++;
+        if (z === 0 || lab[i - plane] !== l) fz[l]++;
+        if (z === nz - 1 || lab[i + plane] !== l) fz[l]++;
+      }
+    }
+  }
+  const voxelVol = dz * dy * dx;
+  const out: RegionProperties[] = [];
+  for (let l = 1; l < m; l++) {
+    const n = count[l];
+    if (n === 0) continue;
+    const volume = n * voxelVol;
+    const dEq = Math.cbrt((6 * volume) / Math.PI);
+    const bbox: BoundingBox = {
+      z0: z0[l],
+      y0: y0[l],
+      x0: x0[l],
+      z1: z1[l] + 1,
+      y1: y1[l] + 1,
+      x1: x1[l] + 1,
+    };
+    const mean = inten ? shift[l] + si[l] / n : Number.NaN;
+    const variance = inten ? Math.max(0, si2[l] / n - (si[l] / n) ** 2) : Number.NaN;
+    const surfaceArea = options.surfaceArea === false ? Number.NaN : labelSurfaceArea(labels, l, bbox);
+    const sv = surfaceArea / volume;
+    out.push({
+      label: l,
+      voxelCount: n,
+      volume,
+      equivalentDiameter: dEq,
+      centroid: [(sz[l] / n) * dz, (sy[l] / n) * dy, (sx[l] / n) * dx],
+      bbox,
+      intensityMean: mean,
+      intensityMin: inten ? imin[l] : Number.NaN,
+      intensityMax: inten ? imax[l] : Number.NaN,
+      intensityStd: Math.sqrt(variance),
+      surfaceArea,
+      voxelFaceArea: fz[l] * dy * dx + fy[l] * dz * dx + fx[l] * dz * dy,
+      surfaceToVolume: sv,
+      surfaceRatioToSphere: sv / (6 / dEq),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+/**
+ * Ball morphology against scikit-image 0.19.3 / scipy 1.10.1 on an integer image and a mask
+ * (fixture: scripts/fixtures/imaging_b.py → test/fixtures/imaging/b_morphology.json). Integer
+ * images: results must be identical (no tolerance).
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import {
+  ball,
+  ballChords,
+  binaryClosing,
+  binaryDilation,
+  binaryErosion,
+  binaryOpening,
+  blackTophat,
+  greyClosing,
+  greyDilation,
+  greyErosion,
+  greyOpening,
+  whiteTophat,
+} from "../../src/imaging/morphology.js";
+import type { Volume } from "../../src/imaging/volume.js";
+
+const fx = JSON.parse(
+  readFileSync(new URL("../fixtures/imaging/b_morphology.json", import.meta.url), "utf8"),
+);
+const shape = fx.shape as [number, number, number];
+const n = shape[0] * shape[1] * shape[2];
+const grey: Volume<Uint8Array> = { data: Uint8Array.from(fx.grey), shape, spacing: [1, 1, 1] };
+const fromIdx = (idx: number[]) => {
+  const a = new Uint8Array(n);
+  for (const i of idx) a[i] = 1;
+  return a;
+};
+const mask: Volume<Uint8Array> = { data: fromIdx(fx.mask), shape, spacing: [1, 1, 1] };
+const mismatches = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) d++;
+  return d;
+};
+
+for (const c of fx.cases) {
+  const r = c.radius as number;
+  test(`ball(${r}) has skimage's voxel count and x²+y²+z² ≤ r²`, () => {
+    assert.equal(ballChords(r).count, c.ball_count);
+    const b = ball(r);
+    let s = 0;
+    for (const v of b.data) s += v;
+    assert.equal(s, c.ball_count);
+    assert.equal(b.data[0], 0); // corner (r, r, r) is outside
+  });
+  test(`grey morphology r=${r} equals skimage (reflect border)`, () => {
+    assert.equal(mismatches(greyErosion(grey, r).data, c.erosion), 0);
+    assert.equal(mismatches(greyDilation(grey, r).data, c.dilation), 0);
+    assert.equal(mismatches(greyOpening(grey, r).data, c.opening), 0);
+    assert.equal(mismatches(greyClosing(grey, r).data, c.closing), 0);
+    assert.equal(mismatches(whiteTophat(grey, r).data, c.white_tophat), 0);
+    assert.equal(mismatches(blackTophat(grey, r).data, c.black_tophat), 0);
+  });
+  test(`grey morphology r=${r}: explicit scipy border modes`, () => {
+    assert.equal(mismatches(greyErosion(grey, r, { mode: "nearest" }).data, c.erosion_nearest), 0);
+    assert.equal(mismatches(greyErosion(grey, r, { mode: "mirror" }).data, c.erosion_mirror), 0);
+    assert.equal(
+      mismatches(greyDilation(grey, r, { mode: "constant", cval: 7 }).data, c.dilation_constant_7),
+      0,
+    );
+  });
+  test(`binary morphology r=${r} (EDT thresholding) equals skimage and scipy`, () => {
+    assert.equal(mismatches(binaryErosion(mask, r).data, fromIdx(c.binary_erosion)), 0);
+    assert.equal(mismatches(binaryDilation(mask, r).data, fromIdx(c.binary_dilation)), 0);
+    assert.equal(mismatches(binaryOpening(mask, r).data, fromIdx(c.binary_opening)), 0);
+    assert.equal(mismatches(binaryClosing(mask, r).data, fromIdx(c.binary_closing)), 0);
+    assert.equal(
+      mismatches(binaryErosion(mask, r, { border: "background" }).data, fromIdx(c.scipy_binary_erosion)),
+      0,
+    );
+  });
+}
+
+test("grey erosion of a 0/1 mask equals the EDT-based binary erosion (larger radius, two algorithms)", () => {
+  // Independent algorithms (chord min-filter vs distance thresholding) must agree exactly.
+  for (const r of [4, 5]) {
+    const g = greyErosion(mask, r, { mode: "constant", cval: 1 });
+    assert.equal(mismatches(g.data, binaryErosion(mask, r).data), 0);
+    const d = greyDilation(mask, r, { mode: "constant", cval: 0 });
+    assert.equal(mismatches(d.data, binaryDilation(mask, r).data), 0);
+  }
+});
+
+test("anisotropic spacing turns a physical ball into a voxel ellipsoid", () => {
+  // R = 2 m with spacing (dz, dy, dx) = (2, 1, 0.5) m → semi-axes 1, 2, 4 voxels.
+  const b = ballChords(0, [2, 1, 0.5], 2);
+  assert.deepEqual([b.rz, b.ry, b.rx], [1, 2, 4]);
+  const v = ball(0, [2, 1, 0.5], 2);
+  assert.deepEqual(v.shape, [3, 5, 9]);
+  // Binary dilation of a single voxel with the same physical ball reproduces the footprint.
+  const one: Volume<Uint8Array> = {
+    data: new Uint8Array(7 * 9 * 13),
+    shape: [7, 9, 13],
+    spacing: [2, 1, 0.5],
+  };
+  one.data[6 + 13 * (4 + 9 * 3)] = 1;
+  const dil = binaryDilation(one, 0, { physicalRadius: 2 });
+  const grey2 = greyDilation(one, 0, { physicalRadius: 2 });
+  let s = 0;
+  for (const x of dil.data) s += x;
+  assert.equal(s, b.count);
+  assert.equal(mismatches(dil.data, grey2.data), 0);
+});
+
+test("invalid radius is rejected", () => {
+  assert.throws(() => greyErosion(grey, -1), /radius/);
+  assert.throws(() => binaryErosion(mask, Number.NaN), /radius/);
+});
