@@ -3,12 +3,15 @@
  * browser. `parseImpedance` / `parseTimeSeries` sniff the format from the file name and
  * content; the per-format parsers are exported too. Node file helpers live in `./node.ts`.
  *
- * Supported: BioLogic EC-Lab ASCII `.mpt`, generic CSV/TSV (with or without header, column
- * mapping, multi-spectrum), Scribner ZPlot `.z`.
+ * Supported: BioLogic EC-Lab ASCII `.mpt` and binary `.mpr`, Gamry `.DTA`, Scribner ZPlot `.z`,
+ * Maccor text exports, generic CSV/TSV (with or without header, column mapping, multi-spectrum).
  */
 import { InputError } from "../../errors.js";
+import { parseBiologicMprImpedance, parseBiologicMprTimeSeries } from "./biologic-mpr.js";
 import { parseBiologicMptImpedance, parseBiologicMptTimeSeries } from "./biologic-mpt.js";
 import { parseCsvImpedance, parseCsvTimeSeries } from "./csv-table.js";
+import { parseGamryImpedance, parseGamryTimeSeries } from "./gamry-dta.js";
+import { parseMaccor } from "./maccor.js";
 import type {
   ImpedanceReadOptions,
   ImpedanceSpectrum,
@@ -18,8 +21,12 @@ import type {
 } from "./types.js";
 import { parseZplot } from "./zplot.js";
 
+export { parseBiologicMprImpedance, parseBiologicMprTimeSeries, readMprModules } from "./biologic-mpr.js";
+export { MPR_COLUMNS, MPR_FLAGS } from "./biologic-mpr-columns.js";
 export { parseBiologicMptImpedance, parseBiologicMptTimeSeries } from "./biologic-mpt.js";
 export { parseCsvImpedance, parseCsvTimeSeries } from "./csv-table.js";
+export { parseGamryImpedance, parseGamryTimeSeries } from "./gamry-dta.js";
+export { parseMaccor, parseMaccorDuration } from "./maccor.js";
 export { decodeText } from "./text.js";
 export type {
   ColumnMapping,
@@ -73,6 +80,16 @@ function unsupported(format: string, name: string, what: string): never {
   throw new InputError(`${format} files carry no ${what}`, { file: name, expected: `a file with ${what}` });
 }
 
+const FORMATS: InstrumentFormat[] = ["biologic-mpt", "biologic-mpr", "gamry-dta", "zplot", "maccor", "csv"];
+
+function unknownFormat(format: string, name: string): never {
+  throw new InputError(`unknown format "${format}"`, {
+    file: name,
+    field: "format",
+    expected: FORMATS.join(", "),
+  });
+}
+
 /**
  * Read impedance spectra from a file's bytes. Returns one spectrum per loop / table /
  * spectrum index (see `options.split`). SI out: Hz, Ω; zImag negative = capacitive.
@@ -87,12 +104,18 @@ export function parseImpedance(
   switch (format) {
     case "biologic-mpt":
       return parseBiologicMptImpedance(bytes, name, options);
+    case "biologic-mpr":
+      return parseBiologicMprImpedance(bytes, name, options);
+    case "gamry-dta":
+      return parseGamryImpedance(bytes, name, options);
     case "zplot":
       return parseZplot(bytes, name, options);
     case "csv":
       return parseCsvImpedance(bytes, name, options);
+    case "maccor":
+      return unsupported(format, name, "impedance spectra");
     default:
-      throw new InputError(`reading impedance from ${format} is not implemented yet`, { file: name });
+      return unknownFormat(format, name);
   }
 }
 
@@ -109,11 +132,17 @@ export function parseTimeSeries(
   switch (format) {
     case "biologic-mpt":
       return parseBiologicMptTimeSeries(bytes, name, options);
+    case "biologic-mpr":
+      return parseBiologicMprTimeSeries(bytes, name, options);
+    case "gamry-dta":
+      return parseGamryTimeSeries(bytes, name, options);
+    case "maccor":
+      return parseMaccor(bytes, name, options);
     case "csv":
       return parseCsvTimeSeries(bytes, name, options);
     case "zplot":
       return unsupported(format, name, "time series");
     default:
-      throw new InputError(`reading a time series from ${format} is not implemented yet`, { file: name });
+      return unknownFormat(format, name);
   }
 }

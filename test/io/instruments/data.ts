@@ -6,8 +6,9 @@ export function dataPath(name: string): string {
   return fileURLToPath(new URL(`../../../../shared/data/${name}`, import.meta.url));
 }
 
+/** A plain Uint8Array copy (a Node Buffer's slice() would share memory, not copy). */
 export function dataBytes(name: string): Uint8Array {
-  return readFileSync(dataPath(name));
+  return new Uint8Array(readFileSync(dataPath(name)));
 }
 
 /** Latin-1 bytes of a synthetic text file written in a test. */
