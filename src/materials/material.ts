@@ -68,6 +68,8 @@ export interface Material {
   readonly transferCoefficients: { readonly anodic: number; readonly cathodic: number };
   /** Reference electrolyte concentration for i0 [mol/m³]. */
   readonly referenceElectrolyteConcentration: number;
+  /** Typical secondary-particle radius of the source data set [m] (optional; a default for models). */
+  readonly typicalParticleRadius?: number;
 
   /** Open-circuit potential vs Li/Li+ [V] at Li fraction x. */
   openCircuitPotential(x: number): number;
