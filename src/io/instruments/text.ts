@@ -32,11 +32,12 @@ const NUMBER_COMMA = /^[+-]?(?:\d+,?\d*|,\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^(?:[+-]?(?:nan|inf|infinity)|n\/a)$/i;
 
 /**
- * Parse one numeric cell. Returns NaN for an empty cell or an explicit NaN/N/A/Inf marker,
+ * Parse one numeric cell (surrounding double quotes allowed). Returns NaN for an empty cell or an explicit NaN/N/A/Inf marker,
  * and `undefined` when the cell is not a number (the caller turns that into an InputError).
  */
 export function parseNumberCell(cell: string, decimal: "." | ","): number | undefined {
-  const t = cell.trim();
+  let t = cell.trim();
+  if (t.length >= 2 && t.charCodeAt(0) === 34 && t.charCodeAt(t.length - 1) === 34) t = t.slice(1, -1).trim();
   if (t === "") return Number.NaN;
   if (decimal === ".") {
     if (NUMBER_DOT.test(t)) return Number(t);
@@ -53,7 +54,8 @@ export function parseNumberCell(cell: string, decimal: "." | ","): number | unde
 
 /** True when `cell` reads as a number with the given decimal separator (empty cells: false). */
 export function isNumberCell(cell: string, decimal: "." | ","): boolean {
-  const t = cell.trim();
+  let t = cell.trim();
+  if (t.length >= 2 && t.charCodeAt(0) === 34 && t.charCodeAt(t.length - 1) === 34) t = t.slice(1, -1).trim();
   return t !== "" && (decimal === "." ? NUMBER_DOT : NUMBER_COMMA).test(t);
 }
 

@@ -66,6 +66,12 @@ describe("generic CSV", () => {
     assert.deepEqual([...s.zImag], [0.0035, -0.004]);
   });
 
+  it("quoted header and cells (spreadsheet export)", () => {
+    const t = parseTimeSeries(utf8('"time/s","I/mA","Ewe/V"\n"0","1.5","3.9"\n"1","2","4"\n'), "q.csv");
+    assert.deepEqual([...t.current], [0.0015, 0.002]);
+    assert.deepEqual([...t.voltage!], [3.9, 4]);
+  });
+
   it("headerless time series with options.units", () => {
     const t = parseTimeSeries(utf8("0,1,3.9\n60,2,4.0\n"), "h.csv", {
       units: { time: "min", current: "mA" },
