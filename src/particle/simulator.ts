@@ -22,6 +22,7 @@
 import { FARADAY, GAS_CONSTANT } from "../constants.js";
 import { ConvergenceError } from "../errors.js";
 import { type RadialGrid, radialGrid } from "./grid.js";
+import { cachedTable, DirectFunction, type ScalarFunction } from "./lookup.js";
 import { type ParticleParameters, type ResolvedParticleParameters, resolveParticleParameters } from "./parameters.js";
 
 /** How the particle is driven. */
@@ -88,6 +89,8 @@ export interface ParticleState {
 
 const MAX_NEWTON = 8;
 const BV_CLAMP = 3; // |η| bound [V] inside Butler–Volmer during Newton iterations (overflow guard)
+/** Distance from the edge of the validity range at which the surface counts as full/empty. */
+const COMPOSITION_MARGIN = 1e-7;
 
 export class ParticleSimulator {
   readonly params: ResolvedParticleParameters;
@@ -123,6 +126,10 @@ export class ParticleSimulator {
   private readonly xIsolated: number;
   private readonly xLo: number;
   private readonly xHi: number;
+  /** D(x) [m²/s], i0(x) [A/m²], U(x) [V] with derivatives (tables or direct). */
+  private readonly fD: ScalarFunction;
+  private readonly fI0: ScalarFunction;
+  private readonly fU: ScalarFunction;
 
   // history for BDF2 and the predictor
   private readonly u1: Float64Array; // u_{n-1}
@@ -167,6 +174,32 @@ export class ParticleSimulator {
     this.reactingArea = this.surfaceArea * this.connected;
     this.xIsolated = p.initialLithiumFraction;
     [this.xLo, this.xHi] = p.material.validRange;
+    const lo = this.xLo;
+    const hi = this.xHi;
+    if (p.tabulate) {
+      const m = p.material;
+      const o = p.overridden;
+      this.fD = cachedTable(o.diffusivity ? p.diffusivity : m, `D|${p.temperature}`, p.diffusivity, lo, hi);
+      this.fI0 = cachedTable(
+        o.exchangeCurrentDensity ? p.exchangeCurrentDensity : m,
+        `i0|${p.electrolyteConcentration}|${p.temperature}`,
+        p.exchangeCurrentDensity,
+        lo,
+        hi,
+      );
+      this.fU = cachedTable(
+        o.openCircuitPotential ? p.openCircuitPotential : m,
+        "U",
+        p.openCircuitPotential,
+        lo,
+        hi,
+        p.openCircuitPotentialDerivative,
+      );
+    } else {
+      this.fD = new DirectFunction(p.diffusivity, hi);
+      this.fI0 = new DirectFunction(p.exchangeCurrentDensity, hi);
+      this.fU = new DirectFunction(p.openCircuitPotential, hi, p.openCircuitPotentialDerivative);
+    }
     this.u = new Float64Array(n);
     this.u1 = new Float64Array(n);
     this.u2 = new Float64Array(n);
@@ -242,9 +275,9 @@ export class ParticleSimulator {
   private faradaicDensity(u: Float64Array): number {
     const n = this.size;
     const xs = this.clampX(u[n - 2]);
-    let eta = u[n - 1] - this.params.openCircuitPotential(xs);
+    let eta = u[n - 1] - this.fU.value(xs);
     eta = eta > BV_CLAMP ? BV_CLAMP : eta < -BV_CLAMP ? -BV_CLAMP : eta;
-    const i0 = this.params.exchangeCurrentDensity(xs);
+    const i0 = this.fI0.value(xs);
     return i0 * (Math.exp(this.alphaA * this.f * eta) - Math.exp(-this.alphaC * this.f * eta));
   }
 
@@ -263,14 +296,11 @@ export class ParticleSimulator {
     const upper = this.upper;
     const dn = this.dnode;
     const dp = this.dprime;
+    const fD = this.fD;
     for (let i = 0; i <= N; i++) {
       const x = this.clampX(u[i]);
-      dn[i] = p.diffusivity(x);
-      if (jac) {
-        const dx = 1e-7;
-        const xp = x + dx <= this.xHi ? x + dx : x - dx;
-        dp[i] = (p.diffusivity(xp) - dn[i]) / (xp - x);
-      }
+      dn[i] = fD.value(x);
+      if (jac) dp[i] = fD.derivative(x);
     }
     for (let i = 0; i < n; i++) {
       res[i] = this.mass[i] * (c0OverH * u[i] + histOverH[i]);
@@ -301,11 +331,11 @@ export class ParticleSimulator {
     }
     // surface reaction: V_N dx_N/dt = … − S i_F/(F c_max)
     const xs = this.clampX(u[N]);
-    const U = p.openCircuitPotential(xs);
+    const U = this.fU.value(xs);
     let eta = u[N + 1] - U;
     const clamped = eta > BV_CLAMP || eta < -BV_CLAMP;
     eta = eta > BV_CLAMP ? BV_CLAMP : eta < -BV_CLAMP ? -BV_CLAMP : eta;
-    const i0 = p.exchangeCurrentDensity(xs);
+    const i0 = this.fI0.value(xs);
     const ea = Math.exp(this.alphaA * this.f * eta);
     const ec = Math.exp(-this.alphaC * this.f * eta);
     const bv = ea - ec;
@@ -319,10 +349,8 @@ export class ParticleSimulator {
     else res[N + 1] -= this.totalCurrentDensity(u) - iF;
     if (jac) {
       const dBVdEta = clamped ? 0 : this.f * (this.alphaA * ea + this.alphaC * ec);
-      const dx = 1e-7;
-      const xp = xs + dx <= this.xHi ? xs + dx : xs - dx;
-      const di0 = (p.exchangeCurrentDensity(xp) - i0) / (xp - xs);
-      const dU = p.openCircuitPotentialDerivative(xs);
+      const di0 = this.fI0.derivative(xs);
+      const dU = this.fU.derivative(xs);
       const diFdx = di0 * bv - i0 * dBVdEta * dU;
       const diFdE = i0 * dBVdEta;
       diag[N] += sink * diFdx;
@@ -364,8 +392,9 @@ export class ParticleSimulator {
     const rtol = this.params.relativeTolerance;
     const atol = this.params.absoluteTolerance;
     for (let i = 0; i < n - 1; i++) this.weights[i] = 1 / (atol + rtol * Math.abs(u[i]));
-    // E [V]: tolerance scaled like x·|dU/dx| with |dU/dx| ~ 1 V
-    this.weights[n - 1] = this.mass[n - 1] > 0 ? 1 / (atol + rtol * Math.abs(u[n - 1])) : 0;
+    // E [V]: absolute tolerance atol·(1 V), i.e. the voltage error an x error of atol makes
+    // through |dU/dx| ~ 1 V (the absolute level of E, ~4 V, carries no information)
+    this.weights[n - 1] = this.mass[n - 1] > 0 ? 1 / atol : 0;
   }
 
   /**
@@ -404,7 +433,11 @@ export class ParticleSimulator {
       const r = h / this.h1;
       for (let i = 0; i < n; i++) pred[i] = u0[i] + r * (u0[i] - this.u1[i]);
     } else {
-      pred.set(u0);
+      // explicit Euler predictor u_n + h f(u_n) for the differential unknowns (f from the
+      // residual with a zero history term: res = −f); algebraic ones start from u_n
+      this.hist.fill(0);
+      this.assemble(u0, 0, this.hist, false);
+      for (let i = 0; i < n; i++) pred[i] = this.mass[i] > 0 ? u0[i] - (h * this.res[i]) / this.mass[i] : u0[i];
     }
     // history term (c1 u_n + c2 u_{n−1})/h
     const hist = this.hist;
@@ -414,7 +447,7 @@ export class ParticleSimulator {
     trial.set(pred);
     for (let i = 0; i < n - 1; i++) trial[i] = this.clampX(trial[i]);
     this.setWeights(u0);
-    const wE = 1 / (this.params.absoluteTolerance + this.params.relativeTolerance * Math.abs(u0[n - 1]));
+    const wE = 1 / this.params.absoluteTolerance;
     let converged = false;
     let previousNorm = Number.POSITIVE_INFINITY;
     for (let it = 0; it < MAX_NEWTON; it++) {
@@ -435,7 +468,11 @@ export class ParticleSimulator {
       this.stats.newtonIterations++;
       norm = Math.sqrt(norm / n);
       if (!Number.isFinite(norm)) break;
-      if (norm < 1e-3 || (it > 0 && norm < 0.05 && norm < 0.2 * previousNorm)) {
+      // weighted norm: 1 = the local error tolerance. Converged when the update (or the
+      // remaining error predicted from the contraction rate ρ) is 1 % of it (Hairer &
+      // Wanner 1996, §IV.8).
+      const rho = it > 0 ? norm / previousNorm : 0;
+      if (norm < 1e-2 || (it > 0 && rho < 0.9 && (rho / (1 - rho)) * norm < 1e-2)) {
         converged = true;
         break;
       }
@@ -446,25 +483,19 @@ export class ParticleSimulator {
       this.stats.newtonFailures++;
       return Number.POSITIVE_INFINITY;
     }
-    // local error estimate (Milne): BDF2 vs quadratic predictor: LTE ≈ (2/11)(u − p);
-    // backward Euler vs linear predictor: LTE ≈ (1/2)(u − p); first step: compare with u_n.
-    const factor = this.history >= 2 ? 2 / 11 : this.history === 1 ? 0.5 : 0;
-    let err = 0;
-    if (factor > 0) {
-      for (let i = 0; i < n; i++) {
-        const e = factor * (trial[i] - pred[i]) * this.weights[i];
-        err += e * e;
-      }
-      err = Math.sqrt(err / n);
-    } else {
-      // first step after a restart: backward Euler error ~ h²|u''|/2 is estimated from the
-      // change over the step compared with the tolerance (conservative start)
-      for (let i = 0; i < n - 1; i++) {
-        const e = 0.5 * (trial[i] - u0[i]) * this.weights[i];
-        err += e * e;
-      }
-      err = Math.sqrt(err / n);
+    for (let i = 0; i < n - 1; i++) {
+      if (trial[i] < this.xLo || trial[i] > this.xHi) return Number.POSITIVE_INFINITY;
     }
+    // local error estimate (Milne): BDF2 vs quadratic predictor: LTE ≈ (2/11)(u − p);
+    // backward Euler vs linear extrapolation (second step after a restart) or
+    // backward Euler vs explicit Euler (first step): LTE ≈ (1/2)(u − p).
+    const factor = this.history >= 2 ? 2 / 11 : 0.5;
+    let err = 0;
+    for (let i = 0; i < n; i++) {
+      const e = factor * (trial[i] - pred[i]) * this.weights[i];
+      err += e * e;
+    }
+    err = Math.sqrt(err / n);
     // consistent charge quadrature: (c0 Q_{n+1} + c1 Q_n + c2 Q_{n−1})/h = I_{n+1}
     const I = this.totalCurrentDensity(trial) * this.reactingArea;
     this.trialCharge = (h * I - c1 * this.charge - c2 * (bdf2 ? this.charge1 : 0)) / c0;
@@ -598,6 +629,9 @@ export class ParticleSimulator {
   /**
    * Integrate until one of `stop` is met. Returns the reason. The state ends exactly at
    * the event (voltage within 1e-6 V, current within 1e-6 relative, time exactly).
+   * Trial states that leave the material's validity range are rejected, and the surface
+   * composition reaching the range's edge (within COMPOSITION_MARGIN) ends the call with
+   * "compositionLimit" (the particle is full or empty at its surface).
    * @param maxStep upper bound on the step size [s]
    * @param onStep called after every accepted step (for recording)
    */
@@ -616,7 +650,8 @@ export class ParticleSimulator {
         const factor = Number.isFinite(err) ? Math.max(0.1, 0.9 * err ** (-1 / 3)) : 0.25;
         h *= Math.min(factor, 0.9);
         clippedByTime = false;
-        if (h < 1e-12 * Math.max(1, this.time) || ++tries > 60) {
+        if (h < 1e-12 * Math.max(1, this.time) || ++tries > 80) {
+          if (this.compositionMargin(this.u) < 1e-3) return "compositionLimit";
           throw new ConvergenceError(`particle step failed at t = ${this.time} s (h = ${h} s)`, {
             time: this.time,
             step: h,
@@ -625,14 +660,24 @@ export class ParticleSimulator {
         }
         err = this.attempt(h);
       }
-      // event detection on the trial state
-      const event = this.detectEvent(stop, lastRate);
-      if (event !== null) {
-        this.locateEvent(event, stop, h, lastRate);
+      // event detection on the trial state: locate every triggered event, keep the earliest
+      const triggered = this.triggeredEvents(stop, lastRate);
+      if (triggered.length > 0) {
+        let best: StopReason = triggered[0];
+        let bestH = Number.POSITIVE_INFINITY;
+        for (const kind of triggered) {
+          if (kind !== triggered[0]) this.attempt(h);
+          const hk = this.locateEvent(kind, stop, h, lastRate);
+          if (hk < bestH) {
+            bestH = hk;
+            best = kind;
+          }
+        }
+        if (bestH !== this.trialH) this.attempt(bestH);
         this.accept();
         this.hNext = Math.max(this.trialH, h * 0.5);
         onStep?.(this);
-        return event;
+        return best;
       }
       const rate = this.trialRate();
       this.accept();
@@ -647,13 +692,16 @@ export class ParticleSimulator {
     }
   }
 
-  /** Distance of the surface composition from the validity limit it is driven toward (> 0: inside). */
+  /**
+   * Distance of the surface composition from the validity limit it is being driven toward,
+   * less COMPOSITION_MARGIN (> 0: inside).
+   */
   private compositionMargin(u: Float64Array): number {
     const xs = u[this.size - 2];
     const i = this.faradaicDensity(u);
-    if (i > 0) return xs - this.xLo;
-    if (i < 0) return this.xHi - xs;
-    return Math.min(xs - this.xLo, this.xHi - xs) + 1;
+    if (i > 0) return xs - this.xLo - COMPOSITION_MARGIN;
+    if (i < 0) return this.xHi - xs - COMPOSITION_MARGIN;
+    return Math.min(xs - this.xLo, this.xHi - xs);
   }
 
   private initialStep(maxStep: number): number {
@@ -682,13 +730,11 @@ export class ParticleSimulator {
     return Math.abs(this.trialC0 * vNew + this.trialC1 * vOld + this.trialC2 * vOlder) / this.trialH;
   }
 
+  /** Event function on the trial state: > 0 not yet reached, ≤ 0 reached. */
   private eventValue(kind: StopReason, stop: StopConditions): number {
-    // g > 0: not yet; g ≤ 0: reached
     switch (kind) {
       case "voltage": {
         const v = this.voltageOf(this.trial);
-        if (stop.voltageAbove !== undefined && v >= stop.voltageAbove) return stop.voltageAbove - v;
-        if (stop.voltageBelow !== undefined && v <= stop.voltageBelow) return v - stop.voltageBelow;
         const a = stop.voltageAbove !== undefined ? stop.voltageAbove - v : Number.POSITIVE_INFINITY;
         const b = stop.voltageBelow !== undefined ? v - stop.voltageBelow : Number.POSITIVE_INFINITY;
         return Math.min(a, b);
@@ -706,24 +752,27 @@ export class ParticleSimulator {
     }
   }
 
-  private detectEvent(stop: StopConditions, lastRate: number): StopReason | null {
-    if (this.compositionMargin(this.trial) <= 0) return "compositionLimit";
-    if (stop.voltageAbove !== undefined || stop.voltageBelow !== undefined) {
-      if (this.eventValue("voltage", stop) <= 0) return "voltage";
+  private triggeredEvents(stop: StopConditions, lastRate: number): StopReason[] {
+    const out: StopReason[] = [];
+    if ((stop.voltageAbove !== undefined || stop.voltageBelow !== undefined) && this.eventValue("voltage", stop) <= 0) {
+      out.push("voltage");
     }
-    if (stop.currentBelow !== undefined && this.eventValue("current", stop) <= 0) return "current";
-    if (stop.chargeMagnitude !== undefined && this.eventValue("charge", stop) <= 0) return "charge";
+    if (stop.currentBelow !== undefined && this.eventValue("current", stop) <= 0) out.push("current");
+    if (stop.chargeMagnitude !== undefined && this.eventValue("charge", stop) <= 0) out.push("charge");
     if (stop.voltageRateBelow !== undefined && Number.isFinite(lastRate) && this.eventValue("voltageRate", stop) <= 0) {
-      return "voltageRate";
+      out.push("voltageRate");
     }
-    return null;
+    if (this.compositionMargin(this.trial) <= 0) out.push("compositionLimit");
+    return out;
   }
 
   /**
-   * Shrink the trial step so that the event function crosses zero at its end (Illinois
-   * variant of regula falsi on the step size; each evaluation re-solves the step).
+   * Find the step size h* ∈ (0, h] at whose end the event function crosses zero (Illinois
+   * variant of regula falsi on the step size; each evaluation re-solves the step). Leaves
+   * the trial state at h* and returns h*. The trial at h must be a converged step with the
+   * event reached.
    */
-  private locateEvent(kind: StopReason, stop: StopConditions, h: number, lastRate: number): void {
+  private locateEvent(kind: StopReason, stop: StopConditions, h: number, lastRate: number): number {
     const tol =
       kind === "voltage"
         ? 1e-6
@@ -735,62 +784,58 @@ export class ParticleSimulator {
               ? 1e-9
               : 1e-3 * (stop.voltageRateBelow ?? 1);
     let gb = this.eventValue(kind, stop);
-    if (gb > -tol) return; // already at the event within tolerance
+    if (gb > -tol) return h; // already at the event within tolerance
     // value at h → 0: the accepted state
     let ga: number;
     if (kind === "voltageRate") ga = lastRate - (stop.voltageRateBelow ?? 0);
-    else {
-      this.trial.set(this.u);
-      this.trialCharge = this.charge;
-      this.trialH = 0;
-      ga =
-        kind === "voltage"
-          ? this.voltageEventAtState(stop)
-          : kind === "compositionLimit"
-            ? this.compositionMargin(this.u)
-            : this.eventValue(kind, stop);
-    }
+    else if (kind === "voltage") ga = this.voltageEventAtState(stop);
+    else if (kind === "compositionLimit") ga = this.compositionMargin(this.u);
+    else if (kind === "charge") ga = (stop.chargeMagnitude ?? 0) - Math.abs(this.charge - (stop.chargeReference ?? 0));
+    else ga = Math.abs(this.currentOf(this.u)) - (stop.currentBelow ?? 0);
     let a = 0;
     let b = h;
-    let side = 0;
     if (!(ga > 0) || !Number.isFinite(ga)) {
-      // the condition already held at the start of the step: end immediately
       if (kind !== "voltageRate") {
-        this.attempt(Math.max(h * 1e-9, 1e-12));
-        return;
+        // the condition already held at the start of the step: end (almost) immediately
+        const hTiny = Math.max(h * 1e-9, 1e-12);
+        this.attempt(hTiny);
+        return hTiny;
       }
-      ga = 1e300;
+      ga = Number.NaN; // unknown rate at the start: bisect
     }
+    let side = 0;
+    let bestH = h; // smallest step known to reach the event
     for (let it = 0; it < 60; it++) {
       this.stats.eventIterations++;
-      let hc = Number.isFinite(ga) && ga < 1e299 ? b - (gb * (b - a)) / (gb - ga) : 0.5 * (a + b);
+      let hc = Number.isFinite(ga) ? b - (gb * (b - a)) / (gb - ga) : 0.5 * (a + b);
       if (!(hc > a && hc < b)) hc = 0.5 * (a + b);
       const err = this.attempt(hc);
       if (!Number.isFinite(err)) {
+        // failed solve (e.g. left the validity range): the event lies before hc
         b = hc;
+        side = 0;
+        ga = Number.NaN;
         continue;
       }
       const gc = this.eventValue(kind, stop);
-      if (gc <= 0 && gc > -tol) return;
-      if (gc > 0 && gc < tol && kind !== "voltageRate") {
-        // just short of the event: accept as reached (within tolerance)
-        return;
-      }
-      if (gc > 0) {
+      if (gc <= 0) {
+        bestH = hc;
+        if (gc > -tol) return hc;
+        b = hc;
+        gb = gc;
+        if (side === 1 && Number.isFinite(ga)) ga /= 2;
+        side = 1;
+      } else {
+        if (gc < tol && kind !== "voltageRate") return hc; // just short of it, within tolerance
         a = hc;
         ga = gc;
         if (side === -1) gb /= 2;
         side = -1;
-      } else {
-        b = hc;
-        gb = gc;
-        if (side === 1) ga /= 2;
-        side = 1;
       }
       if (b - a < 1e-12 * Math.max(1, this.time)) break;
     }
-    // fall back to the right end (event reached, slightly past)
-    this.attempt(b);
+    this.attempt(bestH);
+    return bestH;
   }
 
   private voltageEventAtState(stop: StopConditions): number {

@@ -126,19 +126,30 @@ function where(source?: SourceSpan) {
   return source ? { line: source.line, column: source.column } : {};
 }
 
-/** Check that every voltage cut-off lies inside the material's OCV range; throws InputError. */
+/** Margins beyond the open-circuit range within which cut-offs are still reachable [V]. */
+export const CUTOFF_MARGIN_BELOW = 1.0;
+export const CUTOFF_MARGIN_ABOVE = 0.2;
+
+/**
+ * Check every voltage in the protocol against the material's open-circuit range
+ * [U(x_max), U(x_min)] over its validity interval; throws InputError naming the step.
+ * Hold (CV) voltages must lie inside the range (a hold outside it would drive the particle
+ * to its composition limit); cut-offs may lie up to CUTOFF_MARGIN_BELOW below it (discharge
+ * cut-offs are reached through the kinetic and diffusion overpotentials) and
+ * CUTOFF_MARGIN_ABOVE above it.
+ */
 export function validateProtocol(sim: ParticleSimulator, protocol: Protocol): void {
   const p = sim.params;
   const [lo, hi] = p.material.validRange;
   const uHigh = p.openCircuitPotential(lo);
   const uLow = p.openCircuitPotential(hi);
-  const check = (v: number, step: Step, field: string) => {
-    if (!(v >= uLow && v <= uHigh)) {
-      throw new InputError(`${field} ${v} V is outside the open-circuit range of ${p.material.name}`, {
+  const check = (v: number, step: Step, field: string, below: number, above: number) => {
+    if (!(v >= uLow - below && v <= uHigh + above)) {
+      throw new InputError(`${field} ${v} V is outside the reachable range of ${p.material.name}`, {
         ...where(step.source),
         field,
         value: `${v} V`,
-        expected: `a voltage between ${uLow.toFixed(3)} V and ${uHigh.toFixed(3)} V (U(x) over x ∈ [${lo}, ${hi}])`,
+        expected: `a voltage between ${(uLow - below).toFixed(3)} V and ${(uHigh + above).toFixed(3)} V (open-circuit range ${uLow.toFixed(3)}–${uHigh.toFixed(3)} V over x ∈ [${lo}, ${hi}])`,
       });
     }
   };
@@ -148,9 +159,15 @@ export function validateProtocol(sim: ParticleSimulator, protocol: Protocol): vo
         visit(s.steps);
         continue;
       }
-      if (s.type === "cv" || s.type === "cccv") check(s.voltage, s, "hold voltage");
-      if ("until" in s) for (const c of s.until) if (c.kind === "voltage") check(c.voltage, s, "cut-off voltage");
-      if (s.type === "gitt" && s.voltageLimit !== undefined) check(s.voltageLimit, s, "pulse voltage limit");
+      if (s.type === "cv" || s.type === "cccv") check(s.voltage, s, "hold voltage", 0, 0);
+      if ("until" in s) {
+        for (const c of s.until) {
+          if (c.kind === "voltage") check(c.voltage, s, "cut-off voltage", CUTOFF_MARGIN_BELOW, CUTOFF_MARGIN_ABOVE);
+        }
+      }
+      if (s.type === "gitt" && s.voltageLimit !== undefined) {
+        check(s.voltageLimit, s, "pulse voltage limit", CUTOFF_MARGIN_BELOW, CUTOFF_MARGIN_ABOVE);
+      }
     }
   };
   visit(protocol.steps);
