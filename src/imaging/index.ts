@@ -10,3 +10,7 @@ export * from "./marching-cubes.js";
 export * from "./morphology.js";
 export * from "./regionprops.js";
 export * from "./skeleton.js";
+export * from "./cracks.js";
+export * from "./radial-profile.js";
+export * from "./skeleton-graph.js";
+export * from "./smoothing.js";
