@@ -137,8 +137,8 @@ export const NMC111: Material = defineMaterial({
   exchangeCurrentInfo: {
     source: `${TSAI} (EIS Fig. 2c, PITT Fig. 5b)`,
     seed: "000",
-    assumption: false,
-    note: "log-PCHIP: 0.03 A/m² (3e-3 mA/cm²) for U ≤ 3.9 V (x ≥ 0.6), 0.035 at 4.0 V, 0.1 at 4.2 V, 0.35 at 4.4 V, 1.0 at 4.53 V, 3.0 A/m² (0.3 mA/cm²) at U ≥ 4.7 V (x ≤ 0.18): ×100 over the measured OCVs, monotone. Electrolyte factor (c_l/1000)^0.5 and 24.01 kJ/mol (O'Regan 2022) are assumptions. Note: seed 000's C_j = 0.5–2C for 10 µm implies ≈0.01–0.05 mA/cm²; we follow the quoted j0 values",
+    assumption: true,
+    note: "values from seed 000, placed in x through our OCV; log-PCHIP: 0.03 A/m² (3e-3 mA/cm²) for U ≤ 3.9 V (x ≥ 0.6), 0.035 at 4.0 V, 0.1 at 4.2 V, 0.35 at 4.4 V, 1.0 at 4.53 V, 3.0 A/m² (0.3 mA/cm²) at U ≥ 4.7 V (x ≤ 0.18): ×100 over the measured OCVs, monotone. Electrolyte factor (c_l/1000)^0.5 and 24.01 kJ/mol (O'Regan 2022) are assumptions. Note: seed 000's C_j = 0.5–2C for 10 µm implies ≈0.01–0.05 mA/cm²; we follow the quoted j0 values",
   },
   conductivity: nmc111Conductivity,
   conductivityInfo: {
