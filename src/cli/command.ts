@@ -38,9 +38,21 @@ export function parseOptions<T extends OptionSpec>(
   options: T,
   allowPositionals = true,
 ): { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[]; help: boolean } {
+  // let string options take values that start with "-" followed by a digit ("--radius -5um"),
+  // so that a negative number gets a range error rather than a parse error
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.startsWith("--") ? a.slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name && options[name]?.type === "string" && next !== undefined && /^-\.?\d/.test(next)) {
+      args.push(`${a}=${next}`);
+      i++;
+    } else args.push(a);
+  }
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args,
       options: { ...options, help: { type: "boolean", short: "h" } },
       allowPositionals,
       strict: true,

@@ -698,10 +698,13 @@ export class ParticleSimulator {
    */
   private compositionMargin(u: Float64Array): number {
     const xs = u[this.size - 2];
-    const i = this.faradaicDensity(u);
-    if (i > 0) return xs - this.xLo - COMPOSITION_MARGIN;
-    if (i < 0) return this.xHi - xs - COMPOSITION_MARGIN;
-    return Math.min(xs - this.xLo, this.xHi - xs);
+    // direction in which the control drives the surface: the applied current under
+    // galvanostatic control (none during a rest), the reaction current under a voltage hold
+    const c = this.control;
+    const drive = c.mode === "current" ? c.current : this.faradaicDensity(u);
+    if (drive > 0) return xs - this.xLo - COMPOSITION_MARGIN;
+    if (drive < 0) return this.xHi - xs - COMPOSITION_MARGIN;
+    return Number.POSITIVE_INFINITY;
   }
 
   private initialStep(maxStep: number): number {
