@@ -1,0 +1,3 @@
+/** GITT analysis: pulse segmentation and Weppner–Huggins diffusivities (SPEC §4). */
+export { type GittSegment, type SegmentOptions, segmentPulses } from "./segment.js";
+export { analyzeGitt, type GittOptions, type GittPulse, type GittResult } from "./weppner-huggins.js";
