@@ -136,8 +136,7 @@ export function analyzeGitt(
     cumulative += charge;
     const before = segments[s - 1];
     const after = segments[s + 1];
-    if (!before || before.kind !== "rest" || !after || after.kind !== "rest" || seg.end - seg.start < 3)
-      continue;
+    if (before?.kind !== "rest" || after?.kind !== "rest" || seg.end - seg.start < 3) continue;
     const notes: string[] = [];
     const tOn = time[on];
     const tau = time[seg.end - 1] - tOn;
