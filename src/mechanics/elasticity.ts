@@ -592,7 +592,7 @@ export class ElasticitySolver {
    * Load vector f = Σ_e ∫ Bᵀ C_e ε*_e dV from per-cell eigenstrain (6 per cell, [-]) and the
    * moduli set by setModulus. Returns a new array of length dofCount.
    */
-  eigenstrainLoad(eigenstrain: Float64Array, out = new Float64Array(this.dofCount)): Float64Array {
+  eigenstrainLoad(eigenstrain: Float64Array, out: Float64Array = new Float64Array(this.dofCount)): Float64Array {
     const mod = this.modulus;
     if (!mod) throw new Error("setModulus first");
     out.fill(0);
@@ -707,7 +707,7 @@ export class ElasticitySolver {
   }
 
   /** Internal force K u (full operator, including fixed dofs: reactions there) [N or N/m]. */
-  internalForce(u: Float64Array, out = new Float64Array(this.dofCount)): Float64Array {
+  internalForce(u: Float64Array, out: Float64Array = new Float64Array(this.dofCount)): Float64Array {
     this.apply(0, u, out, false);
     return out;
   }
@@ -716,7 +716,7 @@ export class ElasticitySolver {
    * Cell-centre total strain (6 per cell, tensor shear; ε_zz = 0 in plane strain) from the
    * cell-average displacement gradient (1/V)Σ_a u_a ⊗ g_a [-].
    */
-  cellStrain(u: Float64Array, out = new Float64Array(6 * this.cellCount)): Float64Array {
+  cellStrain(u: Float64Array, out: Float64Array = new Float64Array(6 * this.cellCount)): Float64Array {
     const { dim, nen } = this;
     const gi = this.gradientIntegral;
     const V = this.spacing ** dim;
@@ -743,7 +743,7 @@ export class ElasticitySolver {
   cellStress(
     u: Float64Array,
     eigenstrain: Float64Array,
-    out = new Float64Array(6 * this.cellCount),
+    out: Float64Array = new Float64Array(6 * this.cellCount),
   ): Float64Array {
     const mod = this.modulus as Float64Array;
     const strain = this.cellStrain(u, out);
