@@ -20,7 +20,7 @@ test("report: self-contained HTML with escaped text, inline SVG, tables and prov
   assert.match(html, /<svg xmlns/);
   assert.match(html, /<td>0\.012346<\/td>/);
   assert.match(html, /<td>—<\/td>/, "non-finite numbers shown as a dash, never NaN");
-  assert.match(html, /"Charge at C\/20 until 4\.3 V"/);
+  assert.match(html, /&quot;Charge at C\/20 until 4\.3 V&quot;/);
   assert.match(html, /ab12/);
 });
 
