@@ -497,6 +497,12 @@ export const command: Command = {
         ctx.stdout(formatTable(results[i], kin[i], chosen[i].label ?? basename(file)));
       if (outDir !== undefined) ctx.stdout(`wrote ${outDir}\n`);
     }
-    return results.every((r) => r.converged) ? 0 : 1;
+    const failed = results.map((r, i) => (r.converged ? -1 : i)).filter((i) => i >= 0);
+    for (const i of failed) {
+      ctx.stderr(
+        `warning: fit of ${chosen[i].label ?? basename(file)} did not converge (${results[i].message}); try --guess or --multistart\n`,
+      );
+    }
+    return failed.length === 0 ? 0 : 1;
   },
 };
