@@ -2,7 +2,8 @@
  * Equivalent-circuit strings in impedance.py syntax (ECSHackWeek/impedance.py, docs
  * "Getting started"): elements in series are joined by `-`, elements in parallel are written
  * `p(a,b,...)`, and these nest: `R0-p(R1,C1)-p(R2-Wo1,C2)`. An element is its type prefix
- * (see elements.ts) followed by an index (`R0`, `CPE1`, `Wsph2`); names must be unique.
+ * (see elements.ts) followed by an index (`R0`, `CPE1`, `Wsph2`; impedance.py's `R_0` style is
+ * accepted too); names must be unique.
  *
  * Parameters are ordered as impedance.py orders them: elements left to right, each element's
  * parameters in its own order (Wo: Z0, τ; CPE: Q, α). `compileCircuit` parses once and returns an
@@ -61,7 +62,7 @@ export function parseCircuit(text: string, field = "--circuit"): CircuitNode {
       if (children.length < 2) fail("p(...) needs at least two branches", "p(a,b,...)", start);
       return { kind: "parallel", children, column: start + 1 };
     }
-    const m = /^([A-Za-z]+)(\d+)/.exec(text.slice(pos));
+    const m = /^([A-Za-z]+)_?(\d+)/.exec(text.slice(pos));
     if (!m) {
       if (pos >= text.length) fail("unexpected end of circuit", "an element such as R0 or p(...)");
       fail(`unexpected "${text[pos]}"`, "an element such as R0, CPE1, Wo1 or p(...)");

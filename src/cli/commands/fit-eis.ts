@@ -86,7 +86,7 @@ function parseNumberList(text: string, field: string): number[] {
 function parseFixed(values: string[] | undefined, circuit: CompiledCircuit): Record<string, number> {
   const out: Record<string, number> = {};
   for (const item of (values ?? []).flatMap((v) => v.split(","))) {
-    const m = /^\s*([A-Za-z]+\d+(?:_\w+)?)\s*=\s*(\S+)\s*$/.exec(item);
+    const m = /^\s*([A-Za-z]+_?\d+(?:_\w+)?)\s*=\s*(\S+)\s*$/.exec(item);
     if (!m)
       throw new InputError("cannot read a fixed parameter", {
         field: "--fixed",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { circuitImpedance, compileCircuit, parseCircuit } from "../../../src/analysis/eis/circuit.js";
 import { InputError } from "../../../src/errors.js";
 
@@ -25,6 +26,14 @@ describe("circuit strings (impedance.py syntax)", () => {
     assert.deepEqual(
       d.parameters.map((p) => p.name),
       ["R0", "R1", "CPE1_Q", "CPE1_alpha", "R2", "Wsph1_RD", "Wsph1_tau", "CPE2_Q", "CPE2_alpha", "L1"],
+    );
+  });
+
+  it("accepts impedance.py's underscore names (R_0-p(R_1,C_1)-Wo_1)", () => {
+    const c = compileCircuit("R_0-p(R_1,C_1)-Wo_1");
+    assert.deepEqual(
+      c.parameters.map((p) => p.alias),
+      ["R_0", "R_1", "C_1", "Wo_1_0", "Wo_1_1"],
     );
   });
 
@@ -136,5 +145,37 @@ describe("circuit evaluation", () => {
 
   it("checks the parameter count", () => {
     assert.throws(() => circuitImpedance("R0-p(R1,C1)", [1], [1, 2]), InputError);
+  });
+});
+
+describe("circuit algebra (property tests)", () => {
+  const positive = fc.double({ min: 1e-3, max: 1e3, noNaN: true });
+  it("p(R1,R2) = R1·R2/(R1+R2), series and parallel are commutative", () => {
+    fc.assert(
+      fc.property(positive, positive, positive, positive, (r1, r2, c1, f) => {
+        const a = circuitImpedance("p(R1,R2)", [f], [r1, r2]);
+        assert.ok(Math.abs(a.re[0] - (r1 * r2) / (r1 + r2)) <= 1e-14 * a.re[0] && a.im[0] === 0);
+        const x = circuitImpedance("R1-p(R2,C1)", [f], [r1, r2, c1]);
+        const y = circuitImpedance("p(C1,R2)-R1", [f], [c1, r2, r1]);
+        // floating-point sums in another order: a few ulps
+        const m = Math.hypot(x.re[0], x.im[0]);
+        assert.ok(Math.abs(x.re[0] - y.re[0]) <= 1e-14 * m && Math.abs(x.im[0] - y.im[0]) <= 1e-14 * m);
+      }),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+  it("a passive circuit has Re Z ≥ 0 and |Z| of p(a,b) ≤ min(|a|, |b|) for RC branches", () => {
+    fc.assert(
+      fc.property(positive, positive, positive, positive, positive, (r1, r2, c1, c2, f) => {
+        const z = circuitImpedance("p(R1-C1,R2-C2)", [f], [r1, c1, r2, c2]);
+        const a = circuitImpedance("R1-C1", [f], [r1, c1]);
+        const b = circuitImpedance("R2-C2", [f], [r2, c2]);
+        assert.ok(z.re[0] >= 0);
+        // two branches with phases in [−90°, 0°] add admittances of the same quadrant
+        const mz = Math.hypot(z.re[0], z.im[0]);
+        assert.ok(mz <= Math.min(Math.hypot(a.re[0], a.im[0]), Math.hypot(b.re[0], b.im[0])) * (1 + 1e-12));
+      }),
+      { seed: 7, numRuns: 200 },
+    );
   });
 });
