@@ -21,7 +21,8 @@
  * - Grey: a ball is a union of 1-D chords along x, one per (dz, dy) offset. A running min/max
  *   over each chord length is computed once per distinct length with the van Herk (1992) /
  *   Gil & Werman (1993) algorithm (3 comparisons per voxel whatever the length), then combined
- *   over the offsets: O(N·r²) instead of O(N·r³), exact.
+ *   over the offsets (per z-plane: disc minima of the ball's cross-sections, then folded along
+ *   z): O(N·r²) instead of O(N·r³), exact.
  */
 
 import { InputError } from "../errors.js";
@@ -216,6 +217,11 @@ function padded(
 
 /**
  * Flat min (erosion) or max (dilation) over a ball, by chord decomposition + van Herk/Gil–Werman.
+ * Dilation is computed as −erosion(−f) so one min kernel serves both. Work per voxel ≈
+ * 3·(distinct chord lengths) + (chords of one z-half) + 2·(rz + 1) comparisons, i.e. O(r²).
+ * Plane by plane: for each padded input plane z′, the running minima W_h of every chord length
+ * h along x; then the disc minimum D_k of the ball's cross-section at |dz| = k (min over the
+ * chords (k, dy) of W_h shifted by dy); D_k is folded into the output planes z′ ∓ k.
  * Output has the input's voxel type.
  */
 function rankFilter<T extends VoxelArray>(
@@ -236,68 +242,102 @@ function rankFilter<T extends VoxelArray>(
         ? (opts.cval ?? 0)
         : 0;
   const { data: P, pz, py, px } = padded(image, b.rz, b.ry, b.rx, mode, outside);
+  if (isMax) for (let i = 0; i < P.length; i++) P[i] = -P[i];
   const n = nz * ny * nx;
-  const acc = workArray(image.data, n).fill(isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY);
-  // W: running min/max of half-length h along x, for every padded row, at output x positions.
-  const W = workArray(image.data, pz * py * nx);
+  const plane = ny * nx;
+  const acc = workArray(image.data, n).fill(Number.POSITIVE_INFINITY);
+  // Chord lengths in use and, per k = |dz|, the (dy, slot of h) pairs of the cross-section.
+  const hs = [...new Set(Array.from({ length: b.chords.length / 3 }, (_, k) => b.chords[3 * k + 2]))].sort(
+    (a, c) => a - c,
+  );
+  const slotOf = new Map(hs.map((h, i) => [h, i]));
+  const disc: number[][] = Array.from({ length: b.rz + 1 }, () => []);
+  for (let k = 0; k < b.chords.length; k += 3) {
+    const dz = b.chords[k];
+    if (dz < 0) continue; // the ball is symmetric in dz
+    disc[dz].push(b.chords[k + 1], slotOf.get(b.chords[k + 2]) as number);
+  }
+  const W = hs.map(() => workArray(image.data, py * nx));
+  const D = workArray(image.data, plane);
   const g = new Float64Array(px);
   const hb = new Float64Array(px);
-  const hs = new Set<number>();
-  for (let k = 2; k < b.chords.length; k += 3) hs.add(b.chords[k]);
-  for (const h of [...hs].sort((a, c) => a - c)) {
-    const len = 2 * h + 1;
-    for (let row = 0; row < pz * py; row++) {
-      const base = row * px;
-      const wb = row * nx;
-      if (h === 0) {
-        for (let x = 0; x < nx; x++) W[wb + x] = P[base + b.rx + x];
-        continue;
-      }
-      // van Herk / Gil–Werman: block-wise prefix (g) and suffix (hb) extrema, blocks of length len.
-      for (let i = 0; i < px; i++) {
-        const f = P[base + i];
-        g[i] = i % len === 0 ? f : isMax ? (f > g[i - 1] ? f : g[i - 1]) : f < g[i - 1] ? f : g[i - 1];
-      }
-      for (let i = px - 1; i >= 0; i--) {
-        const f = P[base + i];
-        hb[i] =
-          (i + 1) % len === 0 || i === px - 1
-            ? f
-            : isMax
-              ? f > hb[i + 1]
-                ? f
-                : hb[i + 1]
-              : f < hb[i + 1]
-                ? f
-                : hb[i + 1];
-      }
-      // window [c − h, c + h] with c = x + rx (padded coordinate)
-      for (let x = 0; x < nx; x++) {
-        const a = hb[x + b.rx - h];
-        const c = g[x + b.rx + h];
-        W[wb + x] = isMax ? (a > c ? a : c) : a < c ? a : c;
-      }
-    }
-    for (let k = 0; k < b.chords.length; k += 3) {
-      if (b.chords[k + 2] !== h) continue;
-      const dz = b.chords[k];
-      const dy = b.chords[k + 1];
-      for (let z = 0; z < nz; z++) {
-        for (let y = 0; y < ny; y++) {
-          const src = nx * (y + b.ry + dy + py * (z + b.rz + dz));
-          const dst = nx * (y + ny * z);
-          if (isMax) {
-            for (let x = 0; x < nx; x++) if (W[src + x] > acc[dst + x]) acc[dst + x] = W[src + x];
-          } else {
-            for (let x = 0; x < nx; x++) if (W[src + x] < acc[dst + x]) acc[dst + x] = W[src + x];
+  for (let zp = 0; zp < pz; zp++) {
+    // Is any output plane within reach of this input plane?
+    const zc = zp - b.rz;
+    if (zc + b.rz < 0 || zc - b.rz >= nz) continue;
+    const pbase = zp * py * px;
+    for (let s = 0; s < hs.length; s++) {
+      const h = hs[s];
+      const len = 2 * h + 1;
+      const Ws = W[s];
+      for (let row = 0; row < py; row++) {
+        const base = pbase + row * px;
+        const wb = row * nx;
+        if (h === 0) {
+          for (let x = 0; x < nx; x++) Ws[wb + x] = P[base + b.rx + x];
+          continue;
+        }
+        // van Herk / Gil–Werman: prefix (g) and suffix (hb) minima inside blocks of length len;
+        // the window [c − h, c + h] spans at most two blocks: min = min(hb[c − h], g[c + h]).
+        for (let s0 = 0; s0 < px; s0 += len) {
+          const e = s0 + len < px ? s0 + len : px;
+          let m = P[base + s0];
+          g[s0] = m;
+          for (let i = s0 + 1; i < e; i++) {
+            const f = P[base + i];
+            if (f < m) m = f;
+            g[i] = m;
+          }
+          m = P[base + e - 1];
+          hb[e - 1] = m;
+          for (let i = e - 2; i >= s0; i--) {
+            const f = P[base + i];
+            if (f < m) m = f;
+            hb[i] = m;
           }
         }
+        const lo = b.rx - h;
+        const hi = b.rx + h;
+        for (let x = 0; x < nx; x++) {
+          const a = hb[x + lo];
+          const c = g[x + hi];
+          Ws[wb + x] = a < c ? a : c;
+        }
+      }
+    }
+    for (let k = 0; k <= b.rz; k++) {
+      const zLo = zc - k;
+      const zHi = zc + k;
+      const useLo = zLo >= 0 && zLo < nz;
+      const useHi = k > 0 && zHi >= 0 && zHi < nz;
+      if (!useLo && !useHi) continue;
+      const list = disc[k];
+      D.fill(Number.POSITIVE_INFINITY);
+      for (let y = 0; y < ny; y++) {
+        const dst = y * nx;
+        for (let j = 0; j < list.length; j += 2) {
+          const Ws = W[list[j + 1]];
+          const src = (y + b.ry + list[j]) * nx;
+          for (let x = 0; x < nx; x++) {
+            const w = Ws[src + x];
+            if (w < D[dst + x]) D[dst + x] = w;
+          }
+        }
+      }
+      if (useLo) {
+        const o = zLo * plane;
+        for (let i = 0; i < plane; i++) if (D[i] < acc[o + i]) acc[o + i] = D[i];
+      }
+      if (useHi) {
+        const o = zHi * plane;
+        for (let i = 0; i < plane; i++) if (D[i] < acc[o + i]) acc[o + i] = D[i];
       }
     }
   }
   const Ctor = image.data.constructor as new (n: number) => T;
   const out = new Ctor(n);
-  out.set(acc as unknown as ArrayLike<number>);
+  if (isMax) for (let i = 0; i < n; i++) out[i] = -acc[i];
+  else out.set(acc as unknown as ArrayLike<number>);
   return { data: out, shape: image.shape, spacing: image.spacing };
 }
 
