@@ -155,9 +155,10 @@ export class ParticleSimulator {
   private readonly hist: Float64Array;
   private trialCharge = 0;
   private trialH = 0;
-  private trialC0 = 1;
-  private trialC1 = -1;
-  private trialC2 = 0;
+  private trialDoubled = false;
+  private readonly mid: Float64Array;
+  private midCharge = 0;
+  private trialRateValue = Number.POSITIVE_INFINITY;
 
   constructor(parameters: ParticleParameters) {
     this.params = resolveParticleParameters(parameters);
@@ -215,6 +216,7 @@ export class ParticleSimulator {
     this.weights = new Float64Array(n);
     this.mass = new Float64Array(n);
     this.hist = new Float64Array(n);
+    this.mid = new Float64Array(n);
     this.u.fill(p.initialLithiumFraction, 0, n - 1);
     this.u[n - 1] = p.openCircuitPotential(p.initialLithiumFraction);
     this.setControl({ mode: "current", current: 0 });
@@ -398,60 +400,19 @@ export class ParticleSimulator {
   }
 
   /**
-   * Attempt one implicit step of size h from the accepted state; leaves the result in
-   * `trial`. Returns the weighted local error estimate (∞ when Newton failed).
+   * Newton iterations for one implicit BDF step: (m∘(c0 u + c1 base + c2 prev))/h = f(u),
+   * starting from `out` (the initial guess) and leaving the solution in `out`. Returns
+   * false when Newton fails or the state leaves the material's validity range.
    */
-  private attempt(h: number): number {
+  private newtonSolve(h: number, c0: number, c1: number, c2: number, base: Float64Array, prev: Float64Array, out: Float64Array): boolean {
     const n = this.size;
-    const u0 = this.u;
-    const bdf2 = this.history >= 1;
-    let c0: number;
-    let c1: number;
-    let c2: number;
-    if (bdf2) {
-      const w = h / this.h1;
-      c0 = (1 + 2 * w) / (1 + w);
-      c1 = -(1 + w);
-      c2 = (w * w) / (1 + w);
-    } else {
-      c0 = 1;
-      c1 = -1;
-      c2 = 0;
-    }
-    // predictor: polynomial extrapolation through the available history
-    const pred = this.pred;
-    if (this.history >= 2) {
-      // quadratic through (t_{n−2}, u2), (t_{n−1}, u1), (t_n, u0), evaluated at t_n + h
-      const t0 = 0;
-      const tm1 = -this.h1;
-      const tm2 = -this.h1 - this.h2;
-      const L0 = ((h - tm1) * (h - tm2)) / ((t0 - tm1) * (t0 - tm2));
-      const L1 = ((h - t0) * (h - tm2)) / ((tm1 - t0) * (tm1 - tm2));
-      const L2 = ((h - t0) * (h - tm1)) / ((tm2 - t0) * (tm2 - tm1));
-      for (let i = 0; i < n; i++) pred[i] = L0 * u0[i] + L1 * this.u1[i] + L2 * this.u2[i];
-    } else if (this.history === 1) {
-      const r = h / this.h1;
-      for (let i = 0; i < n; i++) pred[i] = u0[i] + r * (u0[i] - this.u1[i]);
-    } else {
-      // explicit Euler predictor u_n + h f(u_n) for the differential unknowns (f from the
-      // residual with a zero history term: res = −f); algebraic ones start from u_n
-      this.hist.fill(0);
-      this.assemble(u0, 0, this.hist, false);
-      for (let i = 0; i < n; i++) pred[i] = this.mass[i] > 0 ? u0[i] - (h * this.res[i]) / this.mass[i] : u0[i];
-    }
-    // history term (c1 u_n + c2 u_{n−1})/h
     const hist = this.hist;
-    for (let i = 0; i < n; i++) hist[i] = (c1 * u0[i] + c2 * (bdf2 ? this.u1[i] : 0)) / h;
-    const trial = this.trial;
-    // start Newton from the predictor for differential parts; algebraic E from u_n is fine too
-    trial.set(pred);
-    for (let i = 0; i < n - 1; i++) trial[i] = this.clampX(trial[i]);
-    this.setWeights(u0);
+    for (let i = 0; i < n; i++) hist[i] = (c1 * base[i] + (c2 !== 0 ? c2 * prev[i] : 0)) / h;
+    for (let i = 0; i < n - 1; i++) out[i] = this.clampX(out[i]);
     const wE = 1 / this.params.absoluteTolerance;
-    let converged = false;
     let previousNorm = Number.POSITIVE_INFINITY;
     for (let it = 0; it < MAX_NEWTON; it++) {
-      this.assemble(trial, c0 / h, hist, true);
+      this.assemble(out, c0 / h, hist, true);
       if (!this.solveTridiagonal()) break;
       let norm = 0;
       for (let i = 0; i < n; i++) {
@@ -460,7 +421,7 @@ export class ParticleSimulator {
           norm = Number.POSITIVE_INFINITY;
           break;
         }
-        trial[i] -= d;
+        out[i] -= d;
         const w = i === n - 1 ? wE : this.weights[i];
         const e = d * w;
         norm += e * e;
@@ -473,51 +434,110 @@ export class ParticleSimulator {
       // Wanner 1996, §IV.8).
       const rho = it > 0 ? norm / previousNorm : 0;
       if (norm < 1e-2 || (it > 0 && rho < 0.9 && (rho / (1 - rho)) * norm < 1e-2)) {
-        converged = true;
-        break;
+        for (let i = 0; i < n - 1; i++) if (out[i] < this.xLo || out[i] > this.xHi) return false;
+        return true;
       }
       if (it > 2 && norm > previousNorm) break; // diverging
       previousNorm = norm;
     }
-    if (!converged) {
-      this.stats.newtonFailures++;
-      return Number.POSITIVE_INFINITY;
+    this.stats.newtonFailures++;
+    return false;
+  }
+
+  /**
+   * Attempt one step of size h from the accepted state; leaves the result in `trial`.
+   * Returns the weighted local error estimate (1 = tolerance; ∞ when the solve failed).
+   *
+   * After a restart (no history) the step is taken twice, as one backward-Euler step and
+   * as two half steps; their difference estimates the local error (step doubling), which
+   * stays reliable for stiff transients such as the double-layer charging through a small
+   * series resistance (τ ~ µs), where an explicit predictor would not. Later steps are
+   * variable-step BDF2 with a quadratic predictor (Milne's device: LTE ≈ (2/11)(u − p)).
+   */
+  private attempt(h: number): number {
+    const n = this.size;
+    const u0 = this.u;
+    this.setWeights(u0);
+    const trial = this.trial;
+    this.trialH = h;
+    this.trialDoubled = false;
+    if (this.history === 0) {
+      const full = this.pred;
+      full.set(u0);
+      if (!this.newtonSolve(h, 1, -1, 0, u0, u0, full)) return Number.POSITIVE_INFINITY;
+      const mid = this.mid;
+      mid.set(u0);
+      if (!this.newtonSolve(0.5 * h, 1, -1, 0, u0, u0, mid)) return Number.POSITIVE_INFINITY;
+      trial.set(mid);
+      if (!this.newtonSolve(0.5 * h, 1, -1, 0, mid, mid, trial)) return Number.POSITIVE_INFINITY;
+      let err = 0;
+      for (let i = 0; i < n; i++) {
+        const e = (trial[i] - full[i]) * this.weights[i];
+        err += e * e;
+      }
+      this.trialDoubled = true;
+      this.midCharge = this.charge + 0.5 * h * this.currentOf(mid);
+      this.trialCharge = this.midCharge + 0.5 * h * this.currentOf(trial);
+      this.trialRateValue = Math.abs(this.voltageOf(trial) - this.voltageOf(mid)) / (0.5 * h);
+      return Math.sqrt(err / n);
     }
-    for (let i = 0; i < n - 1; i++) {
-      if (trial[i] < this.xLo || trial[i] > this.xHi) return Number.POSITIVE_INFINITY;
+    const w = h / this.h1;
+    const c0 = (1 + 2 * w) / (1 + w);
+    const c1 = -(1 + w);
+    const c2 = (w * w) / (1 + w);
+    // predictor: polynomial extrapolation through the available history
+    const pred = this.pred;
+    if (this.history >= 2) {
+      // quadratic through (t_{n−2}, u2), (t_{n−1}, u1), (t_n, u0), evaluated at t_n + h
+      const tm1 = -this.h1;
+      const tm2 = -this.h1 - this.h2;
+      const L0 = ((h - tm1) * (h - tm2)) / (tm1 * tm2);
+      const L1 = (h * (h - tm2)) / (tm1 * (tm1 - tm2));
+      const L2 = (h * (h - tm1)) / (tm2 * (tm2 - tm1));
+      for (let i = 0; i < n; i++) pred[i] = L0 * u0[i] + L1 * this.u1[i] + L2 * this.u2[i];
+    } else {
+      const r = h / this.h1;
+      for (let i = 0; i < n; i++) pred[i] = u0[i] + r * (u0[i] - this.u1[i]);
     }
-    // local error estimate (Milne): BDF2 vs quadratic predictor: LTE ≈ (2/11)(u − p);
-    // backward Euler vs linear extrapolation (second step after a restart) or
-    // backward Euler vs explicit Euler (first step): LTE ≈ (1/2)(u − p).
+    trial.set(pred);
+    if (!this.newtonSolve(h, c0, c1, c2, u0, this.u1, trial)) return Number.POSITIVE_INFINITY;
+    // BDF2 vs quadratic predictor: LTE ≈ (2/11)(u − p); vs linear predictor: ≈ (1/2)(u − p)
     const factor = this.history >= 2 ? 2 / 11 : 0.5;
     let err = 0;
     for (let i = 0; i < n; i++) {
       const e = factor * (trial[i] - pred[i]) * this.weights[i];
       err += e * e;
     }
-    err = Math.sqrt(err / n);
     // consistent charge quadrature: (c0 Q_{n+1} + c1 Q_n + c2 Q_{n−1})/h = I_{n+1}
-    const I = this.totalCurrentDensity(trial) * this.reactingArea;
-    this.trialCharge = (h * I - c1 * this.charge - c2 * (bdf2 ? this.charge1 : 0)) / c0;
-    this.trialH = h;
-    this.trialC0 = c0;
-    this.trialC1 = c1;
-    this.trialC2 = bdf2 ? c2 : 0;
-    return err;
+    this.trialCharge = (h * this.currentOf(trial) - c1 * this.charge - c2 * this.charge1) / c0;
+    const vOlder = this.voltageOf(this.u1);
+    this.trialRateValue = Math.abs(c0 * this.voltageOf(trial) + c1 * this.voltageOf(u0) + c2 * vOlder) / h;
+    return Math.sqrt(err / n);
   }
 
   /** Accept the trial step. */
   private accept(): void {
     const h = this.trialH;
-    this.u2.set(this.u1);
-    this.u1.set(this.u);
-    this.u.set(this.trial);
-    this.h2 = this.h1;
-    this.h1 = h;
-    this.charge1 = this.charge;
+    if (this.trialDoubled) {
+      // history: u_{n−1} = midpoint, u_{n−2} = the old state
+      this.u2.set(this.u);
+      this.u1.set(this.mid);
+      this.u.set(this.trial);
+      this.h2 = 0.5 * h;
+      this.h1 = 0.5 * h;
+      this.charge1 = this.midCharge;
+      this.history += 2;
+    } else {
+      this.u2.set(this.u1);
+      this.u1.set(this.u);
+      this.u.set(this.trial);
+      this.h2 = this.h1;
+      this.h1 = h;
+      this.charge1 = this.charge;
+      this.history++;
+    }
     this.charge = this.trialCharge;
     this.time += h;
-    this.history++;
     this.stats.acceptedSteps++;
   }
 
@@ -650,7 +670,7 @@ export class ParticleSimulator {
         const factor = Number.isFinite(err) ? Math.max(0.1, 0.9 * err ** (-1 / 3)) : 0.25;
         h *= Math.min(factor, 0.9);
         clippedByTime = false;
-        if (h < 1e-12 * Math.max(1, this.time) || ++tries > 80) {
+        if (h < 1e-15 * Math.max(1, this.time) || ++tries > 80) {
           if (this.compositionMargin(this.u) < 1e-3) return "compositionLimit";
           throw new ConvergenceError(`particle step failed at t = ${this.time} s (h = ${h} s)`, {
             time: this.time,
@@ -726,11 +746,7 @@ export class ParticleSimulator {
 
   /** |dV/dt| at the end of the trial step [V/s], from the BDF derivative of V. */
   private trialRate(): number {
-    if (this.trialH <= 0) return Number.POSITIVE_INFINITY;
-    const vNew = this.voltageOf(this.trial);
-    const vOld = this.voltageOf(this.u);
-    const vOlder = this.trialC2 !== 0 ? this.voltageOf(this.u1) : 0;
-    return Math.abs(this.trialC0 * vNew + this.trialC1 * vOld + this.trialC2 * vOlder) / this.trialH;
+    return this.trialH > 0 ? this.trialRateValue : Number.POSITIVE_INFINITY;
   }
 
   /** Event function on the trial state: > 0 not yet reached, ≤ 0 reached. */
