@@ -348,7 +348,7 @@ export function fitPitt(
     );
   } else if (Bv > 10) {
     notes.push(
-      `diffusion-limited (B = ${Bv.toPrecision(3)} > 10): the surface is near equilibrium, D is determined but B${i0 ? " and i0" : ""} ${B.determined ? "are only weakly determined" : "are only bounded from below"}`,
+      `diffusion-limited (B = ${Bv.toPrecision(3)} > 10): the surface is near equilibrium, so the transient carries D; B${i0 ? " and i0" : ""} ${B.determined ? "follow only from the short-time curvature" : "are only bounded from below"}`,
     );
   } else {
     notes.push(
