@@ -111,13 +111,31 @@ function march(g: Grid, fill: PlaneFill, level: number, mesh: MeshBuilder | null
   const done = new Int32Array(12).fill(-1);
   let stamp = 0;
   let area = 0;
+  // Per-row flags: 1 = some sample above level, 2 = some sample at or below level. A row of
+  // cubes needs work only if its four sample rows hold both kinds (skips empty/full rows).
+  let loRow = new Uint8Array(ny);
+  let hiRow = new Uint8Array(ny);
+  const rowFlags = (buf: Float64Array, flags: Uint8Array) => {
+    for (let y = 0; y < ny; y++) {
+      let f = 0;
+      const o = y * nx;
+      for (let x = 0; x < nx; x++) f |= buf[o + x] > level ? 1 : 2;
+      flags[y] = f;
+    }
+  };
   fill(0, hi);
+  rowFlags(hi, hiRow);
   for (let k = 0; k + 1 < nz; k++) {
     const t = lo;
     lo = hi;
     hi = t;
+    const tr = loRow;
+    loRow = hiRow;
+    hiRow = tr;
     fill(k + 1, hi);
+    rowFlags(hi, hiRow);
     for (let y = 0; y + 1 < ny; y++) {
+      if ((loRow[y] | loRow[y + 1] | hiRow[y] | hiRow[y + 1]) !== 3) continue;
       for (let x = 0; x + 1 < nx; x++) {
         const i = x + nx * y;
         v[0] = lo[i];

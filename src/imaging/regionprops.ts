@@ -76,16 +76,19 @@ export function regionProperties(labels: Volume, options: RegionPropertiesOption
     });
   }
   let maxLabel = 0;
+  let minLabel = 0;
   for (let i = 0; i < lab.length; i++) {
     const l = lab[i];
     if (l > maxLabel) maxLabel = l;
-    if (l < 0 || !Number.isInteger(l)) {
-      throw new InputError("label volume must hold non-negative integers", {
-        field: "labels",
-        value: String(l),
-        expected: "integers ≥ 0",
-      });
-    }
+    else if (l < minLabel) minLabel = l;
+  }
+  const isFloat = lab instanceof Float32Array || lab instanceof Float64Array;
+  if (minLabel < 0 || (isFloat && lab.some((l) => !Number.isInteger(l)))) {
+    throw new InputError("label volume must hold non-negative integers", {
+      field: "labels",
+      value: isFloat ? "non-integer or negative values" : String(minLabel),
+      expected: "integers ≥ 0",
+    });
   }
   const m = maxLabel + 1;
   const count = new Float64Array(m);
