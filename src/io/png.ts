@@ -1,0 +1,124 @@
+/**
+ * PNG slices (fast-png): read 8/16-bit greyscale (and RGB/RGBA, converted or kept), write
+ * 8/16-bit greyscale slices and 8-bit RGB overlays. Pure functions over bytes.
+ */
+
+import { decode, encode } from "fast-png";
+import { InputError } from "../errors.js";
+import type { Volume } from "../imaging/volume.js";
+
+export interface ReadPngOptions {
+  file?: string;
+  /**
+   * What to do with colour PNGs: "error" (default), "mean" ((R+G+B)/3, the optical-sequence
+   * convention) or "luma" (Rec. 709: 0.2125 R + 0.7154 G + 0.0721 B, as skimage `rgb2gray`).
+   * Alpha is ignored.
+   */
+  rgb?: "error" | "mean" | "luma";
+  /** Pixel size [dy, dx] in metres (PNG has no reliable voxel size; default 1). */
+  spacing?: readonly [number, number];
+}
+
+/** Decode a PNG into a 2-D image (nz = 1): uint8 or uint16 grey; colour per `rgb`. */
+export function readPng(bytes: Uint8Array, options: ReadPngOptions = {}): Volume<Uint8Array | Uint16Array | Float32Array> {
+  let png: ReturnType<typeof decode>;
+  try {
+    png = decode(bytes);
+  } catch (e) {
+    throw new InputError(`cannot decode PNG (${(e as Error).message})`, { file: options.file, expected: "a valid PNG file" });
+  }
+  const { width, height, channels, depth } = png;
+  const sp = options.spacing ?? [1, 1];
+  const spacing = [sp[0], sp[0], sp[1]] as const;
+  const shape = [1, height, width] as const;
+  if (png.palette) {
+    throw new InputError("palette PNGs are not supported", { file: options.file, expected: "greyscale or RGB PNG" });
+  }
+  if (depth !== 8 && depth !== 16) {
+    throw new InputError("unsupported PNG bit depth", { file: options.file, value: String(depth), expected: "8 or 16 bits per channel" });
+  }
+  const n = width * height;
+  const src = png.data;
+  if (channels === 1 || channels === 2) {
+    const out = depth === 16 ? new Uint16Array(n) : new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = src[i * channels];
+    return { data: out, shape, spacing };
+  }
+  const mode = options.rgb ?? "error";
+  if (mode === "error") {
+    throw new InputError("colour PNG given where a greyscale image is expected", {
+      file: options.file,
+      value: `${channels} channels`,
+      expected: 'a greyscale PNG (or pass rgb: "mean" | "luma")',
+    });
+  }
+  const out = new Float32Array(n);
+  const [wr, wg, wb] = mode === "mean" ? [1 / 3, 1 / 3, 1 / 3] : [0.2125, 0.7154, 0.0721];
+  for (let i = 0; i < n; i++) {
+    const o = i * channels;
+    out[i] = wr * src[o] + wg * src[o + 1] + wb * src[o + 2];
+  }
+  return { data: out, shape, spacing };
+}
+
+/** Decode a PNG keeping all channels (interleaved), for colour sequences. */
+export function readPngChannels(bytes: Uint8Array, file?: string): { width: number; height: number; channels: number; depth: number; data: Uint8Array | Uint16Array } {
+  try {
+    const p = decode(bytes);
+    const data = p.data instanceof Uint8ClampedArray ? new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.length) : p.data;
+    return { width: p.width, height: p.height, channels: p.channels, depth: p.depth, data };
+  } catch (e) {
+    throw new InputError(`cannot decode PNG (${(e as Error).message})`, { file, expected: "a valid PNG file" });
+  }
+}
+
+export interface WritePngOptions {
+  /** Output bit depth (default: 16 for uint16 input, else 8). */
+  depth?: 8 | 16;
+  /**
+   * Grey window [lo, hi] mapped linearly to [0, max]. Default: none for uint8 → 8-bit and
+   * uint16 → 16-bit (values written as they are), else the image min..max.
+   */
+  window?: readonly [number, number];
+}
+
+/** Encode one 2-D image (nz must be 1; use `extractSlice` first) as a greyscale PNG. */
+export function encodePngSlice(image: Volume, options: WritePngOptions = {}): Uint8Array {
+  const [nz, ny, nx] = image.shape;
+  if (nz !== 1) throw new InputError("PNG slices are 2-D", { field: "shape", value: image.shape.join("×"), expected: "nz = 1 (extract a slice first)" });
+  const d = image.data;
+  const is16 = d instanceof Uint16Array;
+  const depth = options.depth ?? (is16 ? 16 : 8);
+  const max = depth === 16 ? 65535 : 255;
+  const n = nx * ny;
+  const out = depth === 16 ? new Uint16Array(n) : new Uint8Array(n);
+  const direct = options.window === undefined && ((d instanceof Uint8Array && depth === 8) || (is16 && depth === 16));
+  if (direct) out.set(d as ArrayLike<number>);
+  else {
+    let lo: number;
+    let hi: number;
+    if (options.window) [lo, hi] = options.window;
+    else {
+      lo = Number.POSITIVE_INFINITY;
+      hi = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < n; i++) {
+        if (d[i] < lo) lo = d[i];
+        if (d[i] > hi) hi = d[i];
+      }
+    }
+    const scale = hi > lo ? max / (hi - lo) : 0;
+    for (let i = 0; i < n; i++) {
+      const v = Math.round((d[i] - lo) * scale);
+      out[i] = v < 0 ? 0 : v > max ? max : v;
+    }
+  }
+  return encode({ width: nx, height: ny, data: out, depth, channels: 1 });
+}
+
+/** Encode interleaved 8-bit RGB (length 3·width·height) as a PNG (overlays). */
+export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  if (rgb.length !== 3 * width * height) {
+    throw new InputError("RGB buffer size mismatch", { value: String(rgb.length), expected: `${3 * width * height} bytes` });
+  }
+  return encode({ width, height, data: rgb, depth: 8, channels: 3 });
+}
