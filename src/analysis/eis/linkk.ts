@@ -32,6 +32,11 @@ export interface LinKKOptions {
   capacitance?: boolean | "auto";
   /** Add a series inductance (cables at high frequency). Default true. */
   inductance?: boolean;
+  /**
+   * Which part is fitted (Schönleber 2014 §2.3): "complex" (both, default), "real" (Re only;
+   * Im is then predicted, the classic KK test; L and C from the Im residual) or "imag".
+   */
+  fitType?: "complex" | "real" | "imag";
   /** Pass/fail level on max |Δ| (fraction of |Z|), default 0.005. */
   threshold?: number;
 }
@@ -65,6 +70,12 @@ export interface LinKKResult {
   pass: boolean;
   /** One line in words. */
   verdict: string;
+  /**
+   * On FAIL (automatic M only): the max |Δ| of the same test with 2M elements (null otherwise).
+   * A steep fall below the threshold hints at grid-mismatch ringing rather than a KK violation.
+   */
+  doubleM: number | null;
+  maxResidualDoubleM: number | null;
 }
 
 /**
@@ -176,6 +187,13 @@ function linKKFixed(
     throw new InputError("μ cutoff must lie in (0, 1)", { field: "muCutoff", value: String(cutoff) });
   const threshold = options.threshold ?? 0.005;
   const useL = options.inductance ?? true;
+  const fitType = options.fitType ?? "complex";
+  if (fitType !== "complex" && fitType !== "real" && fitType !== "imag") {
+    throw new InputError(`unknown lin-KK fit type "${fitType}"`, {
+      field: "fitType",
+      expected: "complex, real or imag",
+    });
+  }
   const maxM = Math.max(1, Math.min(options.maxM ?? Math.min(N, 100), 2 * N - 3));
   const mod = new Float64Array(N);
   for (let i = 0; i < N; i++) mod[i] = Math.hypot(zReal[i], zImag[i]);
@@ -210,7 +228,37 @@ function linKKFixed(
       b[i] = zReal[i] * wt;
       b[N + i] = zImag[i] * wt;
     }
-    const x = solveLinearLeastSquares(A, b, m, p);
+    let x: Float64Array;
+    if (fitType === "complex") {
+      x = solveLinearLeastSquares(A, b, m, p);
+    } else {
+      // Fit one part only (rows of that part; the columns absent from it are zero and get 0),
+      // then the series terms that only the other part sees by a second linear fit of the
+      // remaining residual: L and 1/C from Im after a real fit, R_ohm from Re after an imaginary fit.
+      const off = fitType === "real" ? 0 : N;
+      x = solveLinearLeastSquares(A.slice(off * p, (off + N) * p), b.slice(off, off + N), N, p);
+      const other = fitType === "real" ? N : 0;
+      const cols: number[] = [];
+      if (fitType === "imag") cols.push(0);
+      else {
+        if (useL) cols.push(1 + M);
+        if (useC) cols.push(1 + M + (useL ? 1 : 0));
+      }
+      if (cols.length > 0) {
+        const q = cols.length;
+        const A2 = new Float64Array(N * q);
+        const b2 = new Float64Array(N);
+        for (let i = 0; i < N; i++) {
+          const row = (other + i) * p;
+          let r = b[other + i];
+          for (let k = 1; k <= M; k++) r -= A[row + k] * x[k];
+          b2[i] = r;
+          for (let c = 0; c < q; c++) A2[i * q + c] = A[row + cols[c]];
+        }
+        const y = solveLinearLeastSquares(A2, b2, N, q);
+        for (let c = 0; c < q; c++) x[cols[c]] = y[c];
+      }
+    }
     let pos = 0;
     let neg = 0;
     for (let k = 0; k < M; k++) {
@@ -232,40 +280,66 @@ function linKKFixed(
       muReached = sol.mu < cutoff;
     }
   }
+  const evaluate = (M: number, tau: Float64Array, x: Float64Array) => {
+    const inductance = useL ? x[1 + M] : 0;
+    const invC = useC ? x[1 + M + (useL ? 1 : 0)] : 0;
+    const fitReal = new Float64Array(N);
+    const fitImag = new Float64Array(N);
+    const residualReal = new Float64Array(N);
+    const residualImag = new Float64Array(N);
+    let maxResidual = 0;
+    let sum2 = 0;
+    for (let i = 0; i < N; i++) {
+      const w = 2 * Math.PI * frequency[i];
+      let re = x[0];
+      let im = w * inductance - invC / w;
+      for (let k = 0; k < M; k++) {
+        const t = w * tau[k];
+        const d = 1 + t * t;
+        re += x[1 + k] / d;
+        im -= (x[1 + k] * t) / d;
+      }
+      fitReal[i] = re;
+      fitImag[i] = im;
+      residualReal[i] = (zReal[i] - re) / mod[i];
+      residualImag[i] = (zImag[i] - im) / mod[i];
+      maxResidual = Math.max(maxResidual, Math.abs(residualReal[i]), Math.abs(residualImag[i]));
+      sum2 += residualReal[i] ** 2 + residualImag[i] ** 2;
+    }
+    return {
+      inductance,
+      invC,
+      fitReal,
+      fitImag,
+      residualReal,
+      residualImag,
+      maxResidual,
+      rmsResidual: Math.sqrt(sum2 / (2 * N)),
+    };
+  };
   const { tau, x, mu } = sol;
   const resistances = x.slice(1, 1 + M);
-  const inductance = useL ? x[1 + M] : 0;
-  const invC = useC ? x[1 + M + (useL ? 1 : 0)] : 0;
-
-  const fitReal = new Float64Array(N);
-  const fitImag = new Float64Array(N);
-  const residualReal = new Float64Array(N);
-  const residualImag = new Float64Array(N);
-  let maxResidual = 0;
-  let sum2 = 0;
-  for (let i = 0; i < N; i++) {
-    const w = 2 * Math.PI * frequency[i];
-    let re = x[0];
-    let im = w * inductance - invC / w;
-    for (let k = 0; k < M; k++) {
-      const t = w * tau[k];
-      const d = 1 + t * t;
-      re += resistances[k] / d;
-      im -= (resistances[k] * t) / d;
-    }
-    fitReal[i] = re;
-    fitImag[i] = im;
-    residualReal[i] = (zReal[i] - re) / mod[i];
-    residualImag[i] = (zImag[i] - im) / mod[i];
-    maxResidual = Math.max(maxResidual, Math.abs(residualReal[i]), Math.abs(residualImag[i]));
-    sum2 += residualReal[i] ** 2 + residualImag[i] ** 2;
-  }
-  const rmsResidual = Math.sqrt(sum2 / (2 * N));
+  const { inductance, invC, fitReal, fitImag, residualReal, residualImag, maxResidual, rmsResidual } =
+    evaluate(M, tau, x);
   const pass = maxResidual <= threshold;
+  // Diagnostic for a FAIL: the same test with twice as many RC elements. A KK-consistent but
+  // noise-free spectrum with ideal (Debye) elements or a long featureless stretch can make μ drop
+  // early from grid-mismatch ringing; its residuals then fall steeply with M, whereas drift
+  // leaves a plateau (see docs/eis.md).
+  let doubleM: number | null = null;
+  let maxResidualDoubleM: number | null = null;
+  if (!pass && options.M === undefined && Math.min(2 * M, maxM) > M) {
+    doubleM = Math.min(2 * M, maxM);
+    const s2 = solve(doubleM);
+    maxResidualDoubleM = evaluate(doubleM, s2.tau, s2.x).maxResidual;
+  }
   const pct = (v: number) => `${(100 * v).toPrecision(3)} %`;
-  const verdict = pass
+  let verdict = pass
     ? `PASS: Kramers-Kronig consistent (max |residual| ${pct(maxResidual)} <= ${pct(threshold)} of |Z|, M = ${M})`
     : `FAIL: not Kramers-Kronig consistent (max |residual| ${pct(maxResidual)} > ${pct(threshold)} of |Z|, M = ${M}); drift, non-linearity or non-stationarity likely`;
+  if (maxResidualDoubleM !== null && maxResidualDoubleM <= threshold) {
+    verdict += `; but with M = ${doubleM} the residuals fall to ${pct(maxResidualDoubleM)}: possibly an under-resolved ideal element rather than a KK violation, check the residual plot`;
+  }
   return {
     M,
     mu,
@@ -284,5 +358,7 @@ function linKKFixed(
     threshold,
     pass,
     verdict,
+    doubleM,
+    maxResidualDoubleM,
   };
 }

@@ -20,6 +20,7 @@ const OPTIONS = {
   capacitance: { type: "string" },
   "no-inductance": { type: "boolean" },
   "max-m": { type: "string" },
+  "fit-type": { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
   force: { type: "boolean" },
@@ -39,6 +40,7 @@ Options:
   --capacitance auto|yes|no   series capacitance in the KK model (default auto: the better fit)
   --no-inductance       leave the series inductance out
   --max-m M             largest number of RC elements (default min(N, 100))
+  --fit-type T          complex (default), real (fit Re, predict Im) or imag
   --out DIR             write kk.csv (residuals), kk.json (verdict, M, mu) and kk.svg
                         (one sub-folder per spectrum when there are several)
   --force               replace a non-empty --out directory
@@ -65,6 +67,8 @@ function summary(r: LinKKResult, s: ImpedanceSpectrum, file: string) {
     rOhm_Ohm: r.rOhm,
     inductance_H: r.inductance,
     capacitance_F: r.capacitance,
+    doubleM: r.doubleM,
+    maxResidualDoubleM: r.maxResidualDoubleM,
   };
 }
 
@@ -134,6 +138,15 @@ export const command: Command = {
       });
     }
 
+    const fitType = stringOption(values, "fit-type") ?? "complex";
+    if (fitType !== "complex" && fitType !== "real" && fitType !== "imag") {
+      throw new InputError(`unknown --fit-type "${fitType}"`, {
+        field: "--fit-type",
+        value: fitType,
+        expected: "complex, real or imag",
+      });
+    }
+
     const all = readImpedanceFile(file);
     if (all.length === 0) throw new InputError("no impedance spectrum in the file", { file });
     const which = stringOption(values, "spectrum") ?? "all";
@@ -158,6 +171,7 @@ export const command: Command = {
           capacitance,
           inductance: values["no-inductance"] !== true,
           maxM,
+          fitType,
         });
       } catch (error) {
         return InputError.at(error, { file, field: `spectrum ${i + 1}` });

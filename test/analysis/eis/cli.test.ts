@@ -217,6 +217,7 @@ describe("cathodelab kk", () => {
       ["kk", data("impedancepy__exampleData.csv"), "--threshold", "abc"],
       ["kk", data("impedancepy__exampleData.csv"), "--mu", "2"],
       ["kk", data("impedancepy__exampleData.csv"), "--capacitance", "maybe"],
+      ["kk", data("impedancepy__exampleData.csv"), "--fit-type", "both"],
       ["kk"],
     ]) {
       const r = await cli(args);

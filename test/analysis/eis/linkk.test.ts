@@ -45,6 +45,35 @@ describe("lin-KK (Schönleber et al. 2014)", () => {
     assert.ok(linKK(f, z.re, z.im).maxResidual * 10 < r.maxResidual);
   });
 
+  it("Randles R0-p(R1-Wo1,C1) (impedance.py's fitted values): clean passes, 3 % drift fails", () => {
+    const p = [1.862e-2, 1.168e-2, 6.271e-2, 221.2, 1.172];
+    const zr = circuitImpedance("R0-p(R1-Wo1,C1)", f, p);
+    const clean = linKK(f, zr.re, zr.im);
+    // 0.15 % here: the RC basis resolves the ideal C1 arc and the capacitive Wo tail (auto C)
+    assert.ok(clean.pass && clean.maxResidual < 0.002 && clean.capacitance !== null, clean.verdict);
+    const drifted = linKK(
+      f,
+      zr.re.map((v, i) => v * (1 + (0.03 * i) / (N - 1))),
+      zr.im,
+    );
+    assert.ok(!drifted.pass, drifted.verdict);
+    // the drift stays above the threshold at 2M as well (0.55 %), so no "under-resolved" hint
+    assert.ok(drifted.maxResidualDoubleM !== null && drifted.maxResidualDoubleM > 0.005);
+    assert.doesNotMatch(drifted.verdict, /under-resolved/);
+  });
+
+  it("an early μ stop on noise-free ideal elements is flagged by the 2M diagnostic", () => {
+    // 70 points, 100 kHz → 1 mHz: μ drops below 0.85 at M = 12 from grid-mismatch ringing of the
+    // ideal C1 arc (3.2 % residual); with 24 elements the residuals fall to 0.1 %.
+    const f70 = Array.from({ length: 70 }, (_, i) => 1e5 * 1e-8 ** (i / 69));
+    const zr = circuitImpedance("R0-p(R1-Wo1,C1)", f70, [1.862e-2, 1.168e-2, 6.271e-2, 221.2, 1.172]);
+    const r = linKK(f70, zr.re, zr.im);
+    assert.ok(!r.pass);
+    assert.equal(r.doubleM, 2 * r.M);
+    assert.ok(r.maxResidualDoubleM !== null && r.maxResidualDoubleM < 0.002);
+    assert.match(r.verdict, /under-resolved ideal element/);
+  });
+
   it("real data: impedance.py's example spectrum passes with a series capacitance chosen automatically", () => {
     const text = readFileSync(
       new URL("../../../../shared/data/impedancepy__exampleData.csv", import.meta.url),
@@ -71,6 +100,17 @@ describe("lin-KK (Schönleber et al. 2014)", () => {
       { capacitance: false },
     );
     assert.ok(without.rmsResidual > r.rmsResidual);
+  });
+
+  it("real-part and imaginary-part fits (Schönleber §2.3)", () => {
+    // Fit Re, predict Im (the classic KK transform direction): the clean spectrum still passes.
+    const real = linKK(f, z.re, z.im, { fitType: "real" });
+    assert.ok(real.pass && real.maxResidual < 2e-3, real.verdict);
+    // Fit Im; R_ohm then comes from the Re residual alone and lands near the complex fit's.
+    const imag = linKK(f, z.re, z.im, { fitType: "imag" });
+    const complex = linKK(f, z.re, z.im);
+    assert.ok(Math.abs(imag.rOhm - complex.rOhm) < 0.1 * complex.rOhm, `${imag.rOhm} vs ${complex.rOhm}`);
+    assert.throws(() => linKK(f, z.re, z.im, { fitType: "both" as "real" }), InputError);
   });
 
   it("fixed M and an inductive high-frequency tail", () => {
