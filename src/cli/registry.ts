@@ -16,5 +16,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: "simulate", summary: "run a single particle through a protocol", load: async () => (await import("./commands/simulate.js")).command },
   { name: "demo", summary: "the project's main job: a seed-000 step charge of a virtual NMC333 particle", load: async () => (await import("./commands/demo.js")).command },
   { name: "fit", summary: "fit EIS, PITT or GITT data (equivalent circuits, sphere series, Weppner-Huggins)", load: async () => (await import("./commands/fit.js")).command },
+  { name: "ratelimit", summary: "interface- and diffusion-limited C-rates and Biot numbers of a particle (seed 000)", load: async () => (await import("./commands/ratelimit.js")).command },
   { name: "kk", summary: "Kramers-Kronig (lin-KK) validity test of impedance spectra", load: async () => (await import("./commands/kk.js")).command },
 ];
