@@ -43,6 +43,12 @@ export interface MarchingCubesOptions {
   padValue?: number;
 }
 
+/** Spreads 4 bits to bit positions 0, 2, 4, 6. */
+const SPREAD = Uint8Array.from(
+  { length: 16 },
+  (_, c) => (c & 1) | ((c & 2) << 1) | ((c & 4) << 2) | ((c & 8) << 3),
+);
+
 /** Fills plane k (0-based in the marched grid) of nyP × nxP samples into buf. */
 type PlaneFill = (k: number, buf: Float64Array) => void;
 
@@ -113,6 +119,7 @@ function march(g: Grid, fill: PlaneFill, level: number, mesh: MeshBuilder | null
   let area = 0;
   // Per-row flags: 1 = some sample above level, 2 = some sample at or below level. A row of
   // cubes needs work only if its four sample rows hold both kinds (skips empty/full rows).
+  const col = new Uint8Array(nx);
   let loRow = new Uint8Array(ny);
   let hiRow = new Uint8Array(ny);
   const rowFlags = (buf: Float64Array, flags: Uint8Array) => {
@@ -136,7 +143,19 @@ function march(g: Grid, fill: PlaneFill, level: number, mesh: MeshBuilder | null
     rowFlags(hi, hiRow);
     for (let y = 0; y + 1 < ny; y++) {
       if ((loRow[y] | loRow[y + 1] | hiRow[y] | hiRow[y + 1]) !== 3) continue;
+      // Column codes: bit 0 lo[y], bit 1 lo[y+1], bit 2 hi[y], bit 3 hi[y+1] above level; the
+      // cube case is SPREAD[col[x]] | SPREAD[col[x+1]] << 1 (corner bits 0,2,4,6 and 1,3,5,7).
+      const r0 = nx * y;
+      for (let x = 0; x < nx; x++) {
+        col[x] =
+          (lo[r0 + x] > level ? 1 : 0) |
+          (lo[r0 + nx + x] > level ? 2 : 0) |
+          (hi[r0 + x] > level ? 4 : 0) |
+          (hi[r0 + nx + x] > level ? 8 : 0);
+      }
       for (let x = 0; x + 1 < nx; x++) {
+        const cfg = SPREAD[col[x]] | (SPREAD[col[x + 1]] << 1);
+        if (cfg === 0 || cfg === 255) continue;
         const i = x + nx * y;
         v[0] = lo[i];
         v[1] = lo[i + 1];
@@ -146,9 +165,6 @@ function march(g: Grid, fill: PlaneFill, level: number, mesh: MeshBuilder | null
         v[5] = hi[i + 1];
         v[6] = hi[i + nx];
         v[7] = hi[i + nx + 1];
-        let cfg = 0;
-        for (let c = 0; c < 8; c++) if (v[c] > level) cfg |= 1 << c;
-        if (cfg === 0 || cfg === 255) continue;
         let faceBits = 0;
         const amb = AMBIGUOUS_FACES[cfg];
         if (amb !== 0) {

@@ -112,37 +112,63 @@ export function regionProperties(labels: Volume, options: RegionPropertiesOption
   const fy = new Float64Array(m);
   const fx = new Float64Array(m);
   const plane = nx * ny;
-  let i = 0;
+  // Row by row in runs of equal labels: count, coordinate sums, bbox and the two x-faces per run
+  // are per run; y/z faces and intensity per voxel.
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, i++) {
-        const l = lab[i];
-        if (l === 0) continue;
-        if (count[l] === 0 && inten) shift[l] = inten[i];
-        count[l]++;
-        sz[l] += z;
-        sy[l] += y;
-        sx[l] += x;
-        if (z < z0[l]) z0[l] = z;
-        if (z > z1[l]) z1[l] = z;
-        if (y < y0[l]) y0[l] = y;
-        if (y > y1[l]) y1[l] = y;
-        if (x < x0[l]) x0[l] = x;
-        if (x > x1[l]) x1[l] = x;
-        if (inten) {
-          const v = inten[i];
-          const w = v - shift[l];
-          si[l] += w;
-          si2[l] += w * w;
-          if (v < imin[l]) imin[l] = v;
-          if (v > imax[l]) imax[l] = v;
+      const row = nx * (y + ny * z);
+      let x = 0;
+      while (x < nx) {
+        const l = lab[row + x];
+        let e = x + 1;
+        while (e < nx && lab[row + e] === l) e++;
+        if (l !== 0) {
+          const len = e - x;
+          if (count[l] === 0 && inten) shift[l] = inten[row + x];
+          count[l] += len;
+          sz[l] += z * len;
+          sy[l] += y * len;
+          sx[l] += ((x + e - 1) * len) / 2;
+          if (z < z0[l]) z0[l] = z;
+          if (z > z1[l]) z1[l] = z;
+          if (y < y0[l]) y0[l] = y;
+          if (y > y1[l]) y1[l] = y;
+          if (x < x0[l]) x0[l] = x;
+          if (e - 1 > x1[l]) x1[l] = e - 1;
+          fx[l] += 2;
+          let faces = 0;
+          for (let i = row + x; i < row + e; i++) {
+            if (y === 0 || lab[i - nx] !== l) faces++;
+            if (y === ny - 1 || lab[i + nx] !== l) faces++;
+          }
+          fy[l] += faces;
+          faces = 0;
+          for (let i = row + x; i < row + e; i++) {
+            if (z === 0 || lab[i - plane] !== l) faces++;
+            if (z === nz - 1 || lab[i + plane] !== l) faces++;
+          }
+          fz[l] += faces;
+          if (inten) {
+            const sh = shift[l];
+            let s1 = 0;
+            let s2 = 0;
+            let mn = imin[l];
+            let mx = imax[l];
+            for (let i = row + x; i < row + e; i++) {
+              const v = inten[i];
+              const w = v - sh;
+              s1 += w;
+              s2 += w * w;
+              if (v < mn) mn = v;
+              if (v > mx) mx = v;
+            }
+            si[l] += s1;
+            si2[l] += s2;
+            imin[l] = mn;
+            imax[l] = mx;
+          }
         }
-        if (x === 0 || lab[i - 1] !== l) fx[l]++;
-        if (x === nx - 1 || lab[i + 1] !== l) fx[l]++;
-        if (y === 0 || lab[i - nx] !== l) fy[l]++;
-        if (y === ny - 1 || lab[i + nx] !== l) fy[l]++;
-        if (z === 0 || lab[i - plane] !== l) fz[l]++;
-        if (z === nz - 1 || lab[i + plane] !== l) fz[l]++;
+        x = e;
       }
     }
   }
