@@ -78,16 +78,21 @@ function extent(series: PlotSeries[], key: "x" | "y", log: boolean): [number, nu
     const d = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     return [lo - d, hi + d];
   }
-  if (log) return [lo, hi];
+  if (log) {
+    const f = (hi / lo) ** 0.04;
+    return [lo / f, hi * f];
+  }
   const pad = (hi - lo) * 0.04;
   return [lo - pad, hi + pad];
 }
 
 /** Render the series as a standalone SVG string. */
 export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): string {
-  const width = options.width ?? 640;
+  const width = options.width ?? 760;
   const height = options.height ?? 400;
-  const m = { left: 72, right: 16, top: options.title ? 34 : 14, bottom: 48 };
+  const hasLegend = series.length > 1 || (series.length === 1 && series[0].label !== "");
+  const legendWidth = hasLegend ? Math.min(220, 40 + 6.5 * Math.max(...series.map((s) => s.label.length))) : 0;
+  const m = { left: 72, right: 16 + legendWidth, top: options.title ? 34 : 14, bottom: 48 };
   const xlog = options.xScale === "log";
   const ylog = options.yScale === "log";
   let [x0, x1] = options.xDomain ?? extent(series, "x", xlog);
@@ -176,13 +181,20 @@ export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): str
     }
   });
   parts.push(`</g>`);
-  // legend
-  if (series.length > 1 || (series.length === 1 && series[0].label)) {
+  // legend, right of the plot area
+  if (hasLegend) {
+    const x0 = m.left + pw + 12;
     series.forEach((s, k) => {
       const color = s.color ?? PALETTE[k % PALETTE.length];
       const y = m.top + 12 + k * 15;
-      parts.push(`<line x1="${m.left + pw - 140}" y1="${y - 4}" x2="${m.left + pw - 122}" y2="${y - 4}" stroke="${color}" stroke-width="2"/>`);
-      parts.push(`<text x="${m.left + pw - 116}" y="${y}">${escapeXml(s.label)}</text>`);
+      const style = s.style ?? "line";
+      if (style === "points") parts.push(`<circle cx="${x0 + 9}" cy="${y - 4}" r="2.5" fill="${color}"/>`);
+      else {
+        parts.push(
+          `<line x1="${x0}" y1="${y - 4}" x2="${x0 + 18}" y2="${y - 4}" stroke="${color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`,
+        );
+      }
+      parts.push(`<text x="${x0 + 24}" y="${y}">${escapeXml(s.label)}</text>`);
     });
   }
   parts.push(`</svg>`);
