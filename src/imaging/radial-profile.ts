@@ -105,14 +105,16 @@ export function greyLayerProfile(particle: Volume, grey: Volume, box?: BoundingB
       normalised: new Float64Array(0),
     };
   // Crop with a one-voxel zero frame: the bounding-box border is background.
-  const cz = b.z1 - b.z0 + 2;
+  // A 2-D image (nz = 1) gets no frame along z (layers are in-plane).
+  const fz = nz === 1 ? 0 : 1;
+  const cz = b.z1 - b.z0 + 2 * fz;
   const cy = b.y1 - b.y0 + 2;
   const cx = b.x1 - b.x0 + 2;
   const sub = new Uint8Array(cz * cy * cx);
   for (let z = b.z0; z < b.z1; z++)
     for (let y = b.y0; y < b.y1; y++)
       for (let x = b.x0; x < b.x1; x++)
-        sub[x - b.x0 + 1 + cx * (y - b.y0 + 1 + cy * (z - b.z0 + 1))] = particle.data[x + nx * (y + ny * z)]
+        sub[x - b.x0 + 1 + cx * (y - b.y0 + 1 + cy * (z - b.z0 + fz))] = particle.data[x + nx * (y + ny * z)]
           ? 1
           : 0;
   const d = distanceTransform({ data: sub, shape: [cz, cy, cx], spacing: [1, 1, 1] }).data;
@@ -120,13 +122,13 @@ export function greyLayerProfile(particle: Volume, grey: Volume, box?: BoundingB
   for (let i = 0; i < d.length; i++) if (sub[i] && Math.round(d[i]) > L) L = Math.round(d[i]);
   const voxels = new Float64Array(L);
   const sum = new Float64Array(L);
-  for (let z = 1; z < cz - 1; z++)
+  for (let z = fz; z < cz - fz; z++)
     for (let y = 1; y < cy - 1; y++)
       for (let x = 1; x < cx - 1; x++) {
         const i = x + cx * (y + cy * z);
         if (!sub[i]) continue;
         const layer = Math.round(d[i]);
-        const g = grey.data[x - 1 + b.x0 + nx * (y - 1 + b.y0 + ny * (z - 1 + b.z0))];
+        const g = grey.data[x - 1 + b.x0 + nx * (y - 1 + b.y0 + ny * (z - fz + b.z0))];
         voxels[layer - 1]++;
         sum[layer - 1] += g;
       }

@@ -5,8 +5,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { fillHoles } from "../../src/imaging/fill-holes.js";
+import { label, labelSizes } from "../../src/imaging/label.js";
 import { greyLayerProfile, radialShellProfile } from "../../src/imaging/radial-profile.js";
+import { applyThreshold, thresholdOtsu } from "../../src/imaging/threshold.js";
 import type { Volume } from "../../src/imaging/volume.js";
+import { readTiff } from "../../src/io/tiff.js";
 
 const fx = JSON.parse(readFileSync(new URL("../fixtures/imaging/b_radial.json", import.meta.url), "utf8"));
 const shape = fx.shape as [number, number, number];
@@ -59,4 +63,49 @@ test("bad input: mismatched shapes and shell counts are rejected", () => {
   assert.throws(() => radialShellProfile(particle, crack, 0), /shells/);
   const other: Volume<Uint8Array> = { data: new Uint8Array(8), shape: [2, 2, 2], spacing: [1, 1, 1] };
   assert.throws(() => greyLayerProfile(particle, other), /shape/);
+});
+
+test("real NMC811 holotomography slice: GREAT2 and dark-voxel shell profiles of the 3 largest particles equal numpy", () => {
+  // Data: ../shared/data/imaging (README there); reference: scripts/fixtures/imaging_b.py.
+  const real = JSON.parse(
+    readFileSync(new URL("../fixtures/imaging/b_real_slice.json", import.meta.url), "utf8"),
+  );
+  const bytes = new Uint8Array(
+    readFileSync(new URL("../../../shared/data/imaging/pnd_nmc811_holotomo_slice_xy.tif", import.meta.url)),
+  );
+  const img = readTiff(bytes).volume;
+  const t = thresholdOtsu(img);
+  assert.equal(t, real.threshold);
+  const filled = fillHoles(applyThreshold(img, t));
+  const { labels, count } = label(filled, { connectivity: 8 });
+  assert.equal(count, real.components);
+  const sizes = labelSizes(labels, count);
+  const order = Array.from({ length: count }, (_, k) => k + 1).sort((a, b) => sizes[b] - sizes[a] || a - b);
+  const dark: Volume<Uint8Array> = {
+    data: new Uint8Array(img.data.length),
+    shape: img.shape,
+    spacing: img.spacing,
+  };
+  for (let i = 0; i < img.data.length; i++) dark.data[i] = img.data[i] <= t ? 1 : 0;
+  for (const [k, ref] of real.particles.entries()) {
+    const l = order[k];
+    assert.equal(sizes[l], ref.size);
+    const part: Volume<Uint8Array> = {
+      data: new Uint8Array(img.data.length),
+      shape: img.shape,
+      spacing: img.spacing,
+    };
+    for (let i = 0; i < part.data.length; i++) part.data[i] = labels.data[i] === l ? 1 : 0;
+    const g = greyLayerProfile(part, img);
+    assert.equal(g.layers.length, ref.great2_mean.length);
+    for (let j = 0; j < g.layers.length; j++) {
+      if (ref.great2_mean[j] === null) assert.ok(Number.isNaN(g.meanGrey[j]));
+      // Means of ≤ 10⁵ integers: relative 1e-12 covers summation-order rounding.
+      else assert.ok(Math.abs(g.meanGrey[j] - ref.great2_mean[j]) < 1e-12 * ref.great2_mean[j]);
+    }
+    const s = radialShellProfile(part, dark, 10);
+    for (let j = 0; j < 10; j++) assert.ok(Math.abs(s.mean[j] - ref.shell_dark[j]) < 1e-12);
+    // Cycled NMC811 particles: dark (crack/void) fraction is larger in the core than at the rim.
+    assert.ok(s.mean[8] > 5 * s.mean[0]);
+  }
 });
