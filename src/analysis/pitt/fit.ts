@@ -25,7 +25,7 @@ import { InputError } from "../../errors.js";
 import { leastSquares } from "../../numerics/least-squares.js";
 import type { PittGeometry } from "./eigenvalues.js";
 import { geometryFactor, PittSeries, SHORT_TIME_SWITCH } from "./series.js";
-import { pittLongTimeTerm, pittShortTimeDimensionless } from "./short-time.js";
+import { pittLongTimeTerm, pittShortTimeDimensionless, pittShortTimeSTimesDerivative } from "./short-time.js";
 
 export type PittRegime = "reaction-limited" | "mixed" | "diffusion-limited";
 
@@ -149,6 +149,32 @@ export class PittModel {
     }
     return out;
   }
+
+  /**
+   * Fill out[i] = u(t_i) and dLogD[i] = ∂u/∂ln D = g·D/L²·(j + s·dj/ds) [A/C] at D, B.
+   */
+  unitCurrentAndLogDDerivative(D: number, B: number, out: Float64Array, dLogD: Float64Array): void {
+    if (!this.series || this.series.biot !== B) this.series = new PittSeries(this.geometry, B);
+    const L2 = this.radius * this.radius;
+    const rate = D / L2;
+    const scale = (geometryFactor(this.geometry) * D) / L2;
+    const t = this.time;
+    const series = this.series;
+    for (let i = 0; i < t.length; i++) {
+      const s = t[i] * rate;
+      let j: number;
+      let sdj: number;
+      if (s < SHORT_TIME_SWITCH) {
+        j = pittShortTimeDimensionless(s, B, this.geometry);
+        sdj = pittShortTimeSTimesDerivative(s, B, this.geometry);
+      } else {
+        j = series.dimensionless(s);
+        sdj = series.sTimesDerivative(s);
+      }
+      out[i] = scale * j;
+      dLogD[i] = scale * (j + sdj);
+    }
+  }
 }
 
 /**
@@ -261,6 +287,25 @@ export function fitPitt(
     const Q = sign * Math.exp(p[2]);
     for (let k = 0; k < m; k++) out[k] = weight[k] * (Q * unit[k] + p[3] - target[k]);
   };
+  // Analytic columns for ln D, ln Q and the baseline; ln B by a forward difference (the
+  // eigenvalues depend on B), step 1e-7 in ln B (relative error ~1e-7 in that column).
+  const dLogD = new Float64Array(m);
+  const shifted = new Float64Array(m);
+  const jacobian = (p: Float64Array, J: Float64Array) => {
+    const D = Math.exp(p[0]);
+    const B = Math.exp(p[1]);
+    const Q = sign * Math.exp(p[2]);
+    const h = 1e-7;
+    model.unitCurrent(D, B * Math.exp(h), shifted);
+    model.unitCurrentAndLogDDerivative(D, B, unit, dLogD);
+    for (let k = 0; k < m; k++) {
+      const w = weight[k];
+      J[4 * k] = w * Q * dLogD[k];
+      J[4 * k + 1] = (w * Q * (shifted[k] - unit[k])) / h;
+      J[4 * k + 2] = w * Q * unit[k];
+      J[4 * k + 3] = w;
+    }
+  };
   const lower = [lnDCenter - 20, Math.log(1e-5), -Infinity, -Infinity];
   const upper = [lnDCenter + 20, Math.log(1e5), Infinity, Infinity];
   const fixed = [false, false, qFixed, !fitBaseline];
@@ -274,7 +319,7 @@ export function fitPitt(
       qFixed ? Math.log(Math.abs(options.Q as number)) : start.lnQ,
       0,
     ];
-    const r = leastSquares({ nResiduals: m, residual }, p0, {
+    const r = leastSquares({ nResiduals: m, residual, jacobian }, p0, {
       lower,
       upper,
       fixed,

@@ -19,4 +19,4 @@ export {
   pittDimensionlessCurrent,
   SHORT_TIME_SWITCH,
 } from "./series.js";
-export { pittLongTimeTerm, pittShortTimeDimensionless } from "./short-time.js";
+export { pittLongTimeTerm, pittShortTimeDimensionless, pittShortTimeSTimesDerivative } from "./short-time.js";

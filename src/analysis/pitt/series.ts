@@ -105,6 +105,23 @@ export class PittSeries {
     }
     return sum;
   }
+
+  /**
+   * s·dj/ds = −s·Σ c_n b_n² exp(−b_n² s) (for the ∂/∂ln D column of the fit Jacobian); s > 0.
+   */
+  sTimesDerivative(s: number, maxTerms = 200_000): number {
+    const needed = Math.min(maxTerms, Math.ceil(Math.sqrt(41 / s) / Math.PI) + 2);
+    this.ensure(needed);
+    let sum = 0;
+    const sq = this.squares;
+    const co = this.coefficients;
+    for (let i = 0; i < needed; i++) {
+      const term = co[i] * sq[i] * Math.exp(-sq[i] * s);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    return -s * sum;
+  }
 }
 
 /**

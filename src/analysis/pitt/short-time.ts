@@ -41,6 +41,20 @@ export function pittShortTimeDimensionless(
 }
 
 /**
+ * s·dj/ds of the short-time form: B²·√s·(z·erfcx(z) − 1/√π) with z = (B − 1)√s (sphere) or
+ * z = B√s (planar), from erfcx′(z) = 2z·erfcx(z) − 2/√π.
+ */
+export function pittShortTimeSTimesDerivative(
+  s: number,
+  biot: number,
+  geometry: PittGeometry = "sphere",
+): number {
+  const rs = Math.sqrt(Math.max(s, 0));
+  const z = (geometry === "planar" ? biot : biot - 1) * rs;
+  return biot * biot * rs * (z * erfcx(z) - 1 / Math.sqrt(Math.PI));
+}
+
+/**
  * Long-time one-term form: j ≈ 2·B²/(b₁² + B² ∓ B)·exp(−b₁² s) (− for the sphere, + planar).
  * Returns { amplitude: 2B²/(b₁² + B² ∓ B), rate: b₁² } in dimensionless units, so that
  * ln I = ln(g·ΔQ·D/L²·amplitude) − rate·D·t/L². Used for starting guesses only: the ratio of

@@ -9,6 +9,7 @@ import {
   pittEigenvalues,
   pittLongTimeTerm,
   pittShortTimeDimensionless,
+  pittShortTimeSTimesDerivative,
   SHORT_TIME_SWITCH,
 } from "../../../src/analysis/pitt/index.js";
 
@@ -143,4 +144,25 @@ test("long-time one-term form approaches the series; amplitude/rate ratio spans 
   assert.ok(Math.abs(ratio(1e-6) - 1) < 1e-5);
   assert.ok(Math.abs(ratio(1e8) - 6 / Math.PI ** 2) < 1e-6);
   assert.ok(ratio(0.1) > ratio(1) && ratio(1) > ratio(10));
+});
+
+test("s·dj/ds (fit Jacobian): series and short-time forms match central differences of j", () => {
+  for (const geometry of ["sphere", "planar"] as const) {
+    for (const B of [0.05, 1, 3, 50]) {
+      const series = new PittSeries(geometry, B);
+      for (const s of [1e-4, 5e-3, 0.05, 0.5, 2]) {
+        const h = 1e-5 * s;
+        const j = (x: number) =>
+          pittDimensionlessCurrent(x, B, geometry, x < SHORT_TIME_SWITCH ? "shortTime" : "series");
+        const numeric = (s * (j(s + h) - j(s - h))) / (2 * h);
+        const analytic =
+          s < SHORT_TIME_SWITCH ? pittShortTimeSTimesDerivative(s, B, geometry) : series.sTimesDerivative(s);
+        // central difference error ~h²·j''' plus round-off ε·j/h ~ 1e-11/1e-5: 1e-6 relative
+        assert.ok(
+          Math.abs(analytic - numeric) <= 1e-6 * Math.max(Math.abs(numeric), 1e-3 * B),
+          `${geometry} B=${B} s=${s}: ${analytic} vs ${numeric}`,
+        );
+      }
+    }
+  }
 });
