@@ -57,7 +57,8 @@ export function parseOptions<T extends OptionSpec>(
       allowPositionals,
       strict: true,
     });
-    return { values: values as Record<string, string | boolean | undefined>, positionals, help: values.help === true };
+    const record = values as Record<string, string | boolean | string[] | boolean[] | undefined>;
+    return { values: record, positionals, help: record.help === true };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const known = Object.keys(options)
