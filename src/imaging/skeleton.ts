@@ -171,29 +171,27 @@ export function skeletonize(mask: Volume): Volume<Uint8Array> {
   const borders = [-px, px, 1, -1, pxy, -pxy];
   const nBorders = nz === 1 ? 4 : 6;
   const nb = new Neighbourhood(px, pxy);
-  let cand = new Int32Array(1024);
+  // Foreground voxels in raster order (padded indices); compacted as voxels are deleted, so each
+  // sweep costs O(foreground) instead of O(volume) and visits voxels in skimage's raster order.
+  let nfg = 0;
+  for (let i = 0; i < img.length; i++) nfg += img[i];
+  let fg = new Int32Array(nfg);
+  nfg = 0;
+  for (let i = 0; i < img.length; i++) if (img[i]) fg[nfg++] = i;
+  const cand = new Int32Array(Math.max(1, nfg));
   let unchanged = 0;
   while (unchanged < nBorders) {
     unchanged = 0;
     for (let j = 0; j < nBorders; j++) {
       const off = borders[j];
       let nc = 0;
-      for (let z = 1; z <= nz; z++)
-        for (let y = 1; y <= ny; y++) {
-          const row = px * y + pxy * z;
-          for (let x = 1; x <= nx; x++) {
-            const p = row + x;
-            if (img[p] !== 1 || img[p + off] !== 0) continue;
-            if (nb.load(img, p) === 1) continue; // end point
-            if (!nb.eulerInvariant() || !nb.simple()) continue;
-            if (nc === cand.length) {
-              const c = new Int32Array(cand.length * 2);
-              c.set(cand);
-              cand = c;
-            }
-            cand[nc++] = p;
-          }
-        }
+      for (let k = 0; k < nfg; k++) {
+        const p = fg[k];
+        if (img[p + off] !== 0) continue;
+        if (nb.load(img, p) === 1) continue; // end point
+        if (!nb.eulerInvariant() || !nb.simple()) continue;
+        cand[nc++] = p;
+      }
       let noChange = true;
       for (let k = 0; k < nc; k++) {
         const p = cand[k];
@@ -204,8 +202,14 @@ export function skeletonize(mask: Volume): Volume<Uint8Array> {
         }
       }
       if (noChange) unchanged++;
+      else {
+        let w = 0;
+        for (let k = 0; k < nfg; k++) if (img[fg[k]]) fg[w++] = fg[k];
+        nfg = w;
+      }
     }
   }
+  fg = new Int32Array(0);
   const out = new Uint8Array(nx * ny * nz);
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++) {
