@@ -19,4 +19,9 @@ export {
   pittDimensionlessCurrent,
   SHORT_TIME_SWITCH,
 } from "./series.js";
-export { pittLongTimeTerm, pittShortTimeDimensionless, pittShortTimeSTimesDerivative } from "./short-time.js";
+export {
+  pittLongTimeTerm,
+  pittSeed000ShortTime,
+  pittShortTimeDimensionless,
+  pittShortTimeSTimesDerivative,
+} from "./short-time.js";

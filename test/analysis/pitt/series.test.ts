@@ -8,6 +8,7 @@ import {
   pittDimensionlessCurrent,
   pittEigenvalues,
   pittLongTimeTerm,
+  pittSeed000ShortTime,
   pittShortTimeDimensionless,
   pittShortTimeSTimesDerivative,
   SHORT_TIME_SWITCH,
@@ -165,4 +166,23 @@ test("s·dj/ds (fit Jacobian): series and short-time forms match central differe
       }
     }
   }
+});
+
+test("seed 000 eqn 5 (short-time form with centre images) agrees with the series and outlasts the one-term form", () => {
+  for (const B of [0.5, 1, 3, 10]) {
+    for (const s of [1e-4, 0.01, 0.05]) {
+      const exact = pittDimensionlessCurrent(s, B, "sphere", "series");
+      // image terms of order exp(−1/s)·erfcx: at s = 0.05 the neglected terms are ~4e-10
+      assert.ok(rel(pittSeed000ShortTime(s, B), exact) < 1e-8, `B=${B} s=${s}`);
+    }
+  }
+  // at s = 0.2 (B = 10) and s = 0.5 (B = 3) the one-term form is off by 2 % and 89 %, eqn 5 by 0.3 % and 2.5 %
+  const e10 = pittDimensionlessCurrent(0.2, 10, "sphere", "series");
+  assert.ok(
+    rel(pittSeed000ShortTime(0.2, 10), e10) < 0.005 && rel(pittShortTimeDimensionless(0.2, 10), e10) > 0.015,
+  );
+  const e3 = pittDimensionlessCurrent(0.5, 3, "sphere", "series");
+  assert.ok(
+    rel(pittSeed000ShortTime(0.5, 3), e3) < 0.03 && rel(pittShortTimeDimensionless(0.5, 3), e3) > 0.5,
+  );
 });
