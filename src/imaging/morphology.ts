@@ -10,6 +10,7 @@
  *   image − opening, black top-hat = closing − image. Border mode default 'reflect' (scipy's
  *   default, used by skimage ≤ 0.23); 'ignore' treats outside voxels as absent (skimage ≥ 0.24
  *   option).
+ * - 2-D images (nz = 1): the ball's in-plane section, the disc x² + y² ≤ r² (skimage `disk`).
  * - Binary erosion: skimage treats the outside as foreground (`border_value=True`), scipy as
  *   background (`border_value=0`); `border` selects which. Binary dilation: outside is background.
  *
@@ -150,6 +151,22 @@ export function ball(
   return { data, shape: [nz, ny, nx], spacing };
 }
 
+/**
+ * For a 2-D image (nz = 1) keep only the ball's dz = 0 section: the disc x² + y² ≤ r²
+ * (skimage `disk(r)`), which is what a ball sees in a single plane.
+ */
+function planar(b: BallChords, nz: number): BallChords {
+  if (nz !== 1) return b;
+  const chords: number[] = [];
+  let count = 0;
+  for (let k = 0; k < b.chords.length; k += 3) {
+    if (b.chords[k] !== 0) continue;
+    chords.push(0, b.chords[k + 1], b.chords[k + 2]);
+    count += 2 * b.chords[k + 2] + 1;
+  }
+  return { rz: 0, ry: b.ry, rx: b.rx, chords: Int32Array.from(chords), count };
+}
+
 type Work = Float32Array | Float64Array;
 
 function workArray(src: VoxelArray, n: number): Work {
@@ -231,7 +248,7 @@ function rankFilter<T extends VoxelArray>(
   isMax: boolean,
 ): Volume<T> {
   const [nz, ny, nx] = image.shape;
-  const b = ballChords(radius, image.spacing, opts.physicalRadius);
+  const b = planar(ballChords(radius, image.spacing, opts.physicalRadius), nz);
   const mode = opts.mode ?? "reflect";
   const outside =
     mode === "ignore"
@@ -447,7 +464,8 @@ export function binaryErosion(
         if (mask.data[i] === 0 || d2[i] <= r2) continue;
         if (outsideBg) {
           // nearest outside voxel along each axis (index −1 or n)
-          const bz = Math.min(z + 1, nz - z) * sz;
+          // a 2-D image (nz = 1) has no border along z
+          const bz = nz === 1 ? Number.POSITIVE_INFINITY : Math.min(z + 1, nz - z) * sz;
           const by = Math.min(y + 1, ny - y) * sy;
           const bx = Math.min(x + 1, nx - x) * sx;
           if (bz * bz <= r2 || by * by <= r2 || bx * bx <= r2) continue;

@@ -113,3 +113,26 @@ test("invalid radius is rejected", () => {
   assert.throws(() => greyErosion(grey, -1), /radius/);
   assert.throws(() => binaryErosion(mask, Number.NaN), /radius/);
 });
+
+test("2-D images use the disc x² + y² ≤ r² (skimage disk(4)) for grey and binary operations", () => {
+  const f2 = JSON.parse(
+    readFileSync(new URL("../fixtures/imaging/b_morphology2d.json", import.meta.url), "utf8"),
+  );
+  const s2 = f2.shape as [number, number, number];
+  const m = s2[0] * s2[1] * s2[2];
+  const img: Volume<Uint8Array> = { data: Uint8Array.from(f2.grey), shape: s2, spacing: [1, 1, 1] };
+  const msk: Volume<Uint8Array> = { data: new Uint8Array(m), shape: s2, spacing: [1, 1, 1] };
+  for (const i of f2.mask) msk.data[i] = 1;
+  const idx = (a: number[]) => {
+    const o = new Uint8Array(m);
+    for (const i of a) o[i] = 1;
+    return o;
+  };
+  assert.equal(mismatches(blackTophat(img, f2.radius).data, f2.black_tophat), 0);
+  assert.equal(mismatches(binaryErosion(msk, f2.radius).data, idx(f2.binary_erosion)), 0);
+  assert.equal(
+    mismatches(binaryErosion(msk, f2.radius, { border: "background" }).data, idx(f2.scipy_binary_erosion)),
+    0,
+  );
+  assert.equal(mismatches(binaryDilation(msk, f2.radius).data, idx(f2.binary_dilation)), 0);
+});
