@@ -56,7 +56,12 @@ export interface SyntheticOptions {
   /** Number of particles placed at random without overlap (default 10). */
   particles?: number;
   /** Explicit particles instead of random placement. */
-  explicit?: { center: [number, number, number]; radius: number; voidRadius?: number; cracks?: PlantedCrack[] }[];
+  explicit?: {
+    center: [number, number, number];
+    radius: number;
+    voidRadius?: number;
+    cracks?: PlantedCrack[];
+  }[];
   /** Radius range [min, max] (voxels) for random particles (default [8, 16]). */
   radius?: readonly [number, number];
   /** Number of cracks per random particle [min, max] (default [1, 3]). */
@@ -108,13 +113,34 @@ export function syntheticParticles(options: SyntheticOptions): { volume: Volume;
   const extent = options.crackExtent ?? 0.75;
   const voidFrac = options.voidFraction ?? 0.15;
   const voidProb = options.voidProbability ?? 0.5;
-  if (!(rmin > 0 && rmax >= rmin)) throw new InputError("invalid radius range", { field: "radius", value: `${rmin}..${rmax}`, expected: "0 < min ≤ max (voxels)" });
-  if (!(extent > 0 && extent <= 1)) throw new InputError("invalid crack extent", { field: "crackExtent", value: String(extent), expected: "0 < extent ≤ 1" });
+  if (!(rmin > 0 && rmax >= rmin))
+    throw new InputError("invalid radius range", {
+      field: "radius",
+      value: `${rmin}..${rmax}`,
+      expected: "0 < min ≤ max (voxels)",
+    });
+  if (!(extent > 0 && extent <= 1))
+    throw new InputError("invalid crack extent", {
+      field: "crackExtent",
+      value: String(extent),
+      expected: "0 < extent ≤ 1",
+    });
 
-  type Spec = { center: [number, number, number]; radius: number; voidRadius: number; cracks: PlantedCrack[] };
+  type Spec = {
+    center: [number, number, number];
+    radius: number;
+    voidRadius: number;
+    cracks: PlantedCrack[];
+  };
   const specs: Spec[] = [];
   if (options.explicit) {
-    for (const e of options.explicit) specs.push({ center: e.center, radius: e.radius, voidRadius: e.voidRadius ?? 0, cracks: e.cracks ?? [] });
+    for (const e of options.explicit)
+      specs.push({
+        center: e.center,
+        radius: e.radius,
+        voidRadius: e.voidRadius ?? 0,
+        cracks: e.cracks ?? [],
+      });
   } else {
     const want = options.particles ?? 10;
     let tries = 0;
@@ -123,8 +149,17 @@ export function syntheticParticles(options: SyntheticOptions): { volume: Volume;
       const r = rng.uniform(rmin, rmax);
       const m = r + gap;
       if (2 * m >= Math.min(nz, ny, nx)) continue;
-      const c: [number, number, number] = [rng.uniform(m, nz - 1 - m), rng.uniform(m, ny - 1 - m), rng.uniform(m, nx - 1 - m)];
-      if (specs.some((s) => Math.hypot(s.center[0] - c[0], s.center[1] - c[1], s.center[2] - c[2]) < s.radius + r + gap)) continue;
+      const c: [number, number, number] = [
+        rng.uniform(m, nz - 1 - m),
+        rng.uniform(m, ny - 1 - m),
+        rng.uniform(m, nx - 1 - m),
+      ];
+      if (
+        specs.some(
+          (s) => Math.hypot(s.center[0] - c[0], s.center[1] - c[1], s.center[2] - c[2]) < s.radius + r + gap,
+        )
+      )
+        continue;
       const nc = cmin + rng.int(cmax - cmin + 1);
       const cracks: PlantedCrack[] = [];
       for (let k = 0; k < nc; k++) cracks.push({ normal: rng.direction(), thickness, extent });
@@ -161,7 +196,13 @@ export function syntheticParticles(options: SyntheticOptions): { volume: Volume;
     const x1 = Math.min(nx - 1, Math.ceil(cx + R));
     const nrm = s.cracks.map((c) => {
       const l = Math.hypot(...c.normal);
-      return [c.normal[0] / l, c.normal[1] / l, c.normal[2] / l, c.thickness / 2, (c.extent * R) ** 2] as const;
+      return [
+        c.normal[0] / l,
+        c.normal[1] / l,
+        c.normal[2] / l,
+        c.thickness / 2,
+        (c.extent * R) ** 2,
+      ] as const;
     });
     const v2 = s.voidRadius * s.voidRadius;
     for (let z = z0; z <= z1; z++)
@@ -232,7 +273,11 @@ export function syntheticParticles(options: SyntheticOptions): { volume: Volume;
  * In-place separable Gaussian blur of a float32 volume, σ in voxels along every axis, kernel
  * truncated at 3σ, border by reflection (scipy `mode='reflect'`, edge sample repeated).
  */
-export function gaussianBlur(data: Float32Array, shape: readonly [number, number, number], sigma: number): void {
+export function gaussianBlur(
+  data: Float32Array,
+  shape: readonly [number, number, number],
+  sigma: number,
+): void {
   const [nz, ny, nx] = shape;
   const rad = Math.max(1, Math.ceil(3 * sigma));
   const w = new Float64Array(2 * rad + 1);

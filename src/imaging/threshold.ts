@@ -18,6 +18,8 @@ import { isIntegerVoxels } from "./volume.js";
 export interface Histogram {
   counts: Float64Array;
   centers: Float64Array;
+  /** True when built from a float32 image: numpy then computes edges, centres and Otsu in float32. */
+  float32?: boolean;
 }
 
 function dataOf(input: Volume | VoxelArray): VoxelArray {
@@ -78,16 +80,20 @@ export function imageHistogram(input: Volume | VoxelArray, nbins = 256): Histogr
     first -= 0.5;
     last += 0.5;
   }
-  // numpy.linspace(first, last, nbins + 1): edge_i = i·step + first, last edge exact.
+  // numpy.histogram: edges = linspace(first, last, nbins + 1) (edge_i = i·step + first, last edge
+  // exact) in the image's float type; bin index = floor((x − first)·norm) corrected against the
+  // edges. For float32 images numpy does this in float32 (edges, differences, centres).
+  const f32 = d instanceof Float32Array;
+  const r = f32 ? Math.fround : (x: number) => x;
   const step = (last - first) / nbins;
   const edges = new Float64Array(nbins + 1);
-  for (let i = 0; i < nbins; i++) edges[i] = i * step + first;
-  edges[nbins] = last;
+  for (let i = 0; i < nbins; i++) edges[i] = r(i * step + first);
+  edges[nbins] = r(last);
   const counts = new Float64Array(nbins);
   const norm = nbins / (last - first);
   for (let i = 0; i < d.length; i++) {
     const x = d[i];
-    let k = Math.floor((x - first) * norm);
+    let k = Math.floor(r(r(x - first) * norm));
     if (k >= nbins) k = nbins - 1;
     if (k < 0) k = 0;
     // numpy's correction of the fast index against the true edges
@@ -96,8 +102,8 @@ export function imageHistogram(input: Volume | VoxelArray, nbins = 256): Histogr
     counts[k]++;
   }
   const centers = new Float64Array(nbins);
-  for (let k = 0; k < nbins; k++) centers[k] = (edges[k] + edges[k + 1]) / 2;
-  return { counts, centers };
+  for (let k = 0; k < nbins; k++) centers[k] = r(edges[k] + edges[k + 1]) / 2;
+  return { counts, centers, float32: f32 };
 }
 
 /**
@@ -113,6 +119,8 @@ export function otsuFromHistogram(h: Histogram): number {
   const n = counts.length;
   if (n === 1) return centers[0];
   const f = Math.fround;
+  // float32 images: bin centres are float32, so counts·centres and the means are float32 too
+  const g = h.float32 ? Math.fround : (x: number) => x;
   const w1 = new Float64Array(n);
   const m1 = new Float64Array(n);
   let cw = 0;
@@ -120,9 +128,9 @@ export function otsuFromHistogram(h: Histogram): number {
   for (let i = 0; i < n; i++) {
     const c = f(counts[i]);
     cw = f(cw + c);
-    cm += c * centers[i];
+    cm = g(cm + g(c * centers[i]));
     w1[i] = cw;
-    m1[i] = cm / cw;
+    m1[i] = g(cm / cw);
   }
   const w2 = new Float64Array(n);
   const m2 = new Float64Array(n);
@@ -131,15 +139,15 @@ export function otsuFromHistogram(h: Histogram): number {
   for (let i = n - 1; i >= 0; i--) {
     const c = f(counts[i]);
     cw = f(cw + c);
-    cm += c * centers[i];
+    cm = g(cm + g(c * centers[i]));
     w2[i] = cw;
-    m2[i] = cm / cw;
+    m2[i] = g(cm / cw);
   }
   let best = Number.NEGATIVE_INFINITY;
   let idx = 0;
   for (let i = 0; i < n - 1; i++) {
-    const dm = m1[i] - m2[i + 1];
-    const v = f(w1[i] * w2[i + 1]) * (dm * dm);
+    const dm = g(m1[i] - m2[i + 1]);
+    const v = g(f(w1[i] * w2[i + 1]) * g(dm * dm));
     if (v > best) {
       best = v;
       idx = i;

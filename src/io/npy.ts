@@ -30,7 +30,10 @@ const NATIVE_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * Decode an .npy file. Spacing is not stored in .npy: it is [1, 1, 1] unless given.
  * @param spacing [dz, dy, dx] in metres
  */
-export function readNpy(bytes: Uint8Array, options: { file?: string; spacing?: readonly [number, number, number] } = {}): Volume {
+export function readNpy(
+  bytes: Uint8Array,
+  options: { file?: string; spacing?: readonly [number, number, number] } = {},
+): Volume {
   const file = options.file;
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) {
@@ -48,20 +51,40 @@ export function readNpy(bytes: Uint8Array, options: { file?: string; spacing?: r
     hlen = dv.getUint32(8, true);
     start = 12;
   } else {
-    throw new InputError("unsupported .npy format version", { file, value: `${major}.${bytes[7]}`, expected: "1.0, 2.0 or 3.0" });
+    throw new InputError("unsupported .npy format version", {
+      file,
+      value: `${major}.${bytes[7]}`,
+      expected: "1.0, 2.0 or 3.0",
+    });
   }
-  if (start + hlen > bytes.length) throw new InputError("truncated .npy header", { file, value: `${bytes.length} bytes`, expected: `${start + hlen}+ bytes` });
-  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + hlen));
+  if (start + hlen > bytes.length)
+    throw new InputError("truncated .npy header", {
+      file,
+      value: `${bytes.length} bytes`,
+      expected: `${start + hlen}+ bytes`,
+    });
+  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(
+    bytes.subarray(start, start + hlen),
+  );
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new InputError("malformed .npy header", { file, value: header.trim(), expected: "{'descr': ..., 'fortran_order': ..., 'shape': (...)}" });
+    throw new InputError("malformed .npy header", {
+      file,
+      value: header.trim(),
+      expected: "{'descr': ..., 'fortran_order': ..., 'shape': (...)}",
+    });
   }
   const order = descr[0];
   const kind = DESCR_TYPES[descr.slice(1)];
   if (!kind || !"<>|=".includes(order)) {
-    throw new InputError("unsupported .npy dtype", { file, field: "descr", value: descr, expected: "one of |u1 |b1 |i1 <u2 <i2 <u4 <i4 <f4 <f8" });
+    throw new InputError("unsupported .npy dtype", {
+      file,
+      field: "descr",
+      value: descr,
+      expected: "one of |u1 |b1 |i1 <u2 <i2 <u4 <i4 <f4 <f8",
+    });
   }
   const dims = shapeText
     .split(",")
@@ -69,21 +92,36 @@ export function readNpy(bytes: Uint8Array, options: { file?: string; spacing?: r
     .filter((s) => s !== "")
     .map(Number);
   if (dims.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new InputError("invalid .npy shape", { file, field: "shape", value: `(${shapeText})`, expected: "positive integers" });
+    throw new InputError("invalid .npy shape", {
+      file,
+      field: "shape",
+      value: `(${shapeText})`,
+      expected: "positive integers",
+    });
   }
   let shape: [number, number, number];
   if (dims.length === 2) shape = [1, dims[0], dims[1]];
   else if (dims.length === 3) shape = [dims[0], dims[1], dims[2]];
   else {
-    throw new InputError("unsupported .npy dimensionality", { file, field: "shape", value: `(${shapeText})`, expected: "a 2-D (ny, nx) or 3-D (nz, ny, nx) array" });
+    throw new InputError("unsupported .npy dimensionality", {
+      file,
+      field: "shape",
+      value: `(${shapeText})`,
+      expected: "a 2-D (ny, nx) or 3-D (nz, ny, nx) array",
+    });
   }
   const n = shape[0] * shape[1] * shape[2];
   const dataStart = start + hlen;
   const nbytes = n * kind.size;
   if (dataStart + nbytes > bytes.length) {
-    throw new InputError("truncated .npy data", { file, value: `${bytes.length - dataStart} data bytes`, expected: `${nbytes} bytes for shape (${dims.join(", ")}) ${descr}` });
+    throw new InputError("truncated .npy data", {
+      file,
+      value: `${bytes.length - dataStart} data bytes`,
+      expected: `${nbytes} bytes for shape (${dims.join(", ")}) ${descr}`,
+    });
   }
-  const raw = bytes.slice(dataStart, dataStart + nbytes);
+  // copy (Node Buffers' slice() is a view): the typed array needs its own aligned buffer
+  const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + nbytes));
   const bigEndian = order === ">";
   if (kind.size > 1 && bigEndian === NATIVE_LE) swapInPlace(raw, kind.size);
   let data: VoxelArray;
@@ -101,7 +139,9 @@ function fortranToC(src: VoxelArray, dims: number[]): VoxelArray {
     for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) out[j + b * i] = src[i + a * j];
   } else {
     const [a, b, c] = dims;
-    for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) for (let k = 0; k < c; k++) out[k + c * (j + b * i)] = src[i + a * (j + b * k)];
+    for (let i = 0; i < a; i++)
+      for (let j = 0; j < b; j++)
+        for (let k = 0; k < c; k++) out[k + c * (j + b * i)] = src[i + a * (j + b * k)];
   }
   return out;
 }
@@ -155,7 +195,7 @@ export function npyParts(volume: Volume): [Uint8Array, Uint8Array] {
   const dv = new DataView(header.buffer);
   if (version === 1) dv.setUint16(8, hlen, true);
   else dv.setUint32(8, hlen, true);
-  const text = dict + " ".repeat(hlen - dict.length - 1) + "\n";
+  const text = `${dict + " ".repeat(hlen - dict.length - 1)}\n`;
   for (let i = 0; i < text.length; i++) header[pre + i] = text.charCodeAt(i);
   const d = volume.data;
   let body = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);

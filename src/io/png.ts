@@ -20,22 +20,35 @@ export interface ReadPngOptions {
 }
 
 /** Decode a PNG into a 2-D image (nz = 1): uint8 or uint16 grey; colour per `rgb`. */
-export function readPng(bytes: Uint8Array, options: ReadPngOptions = {}): Volume<Uint8Array | Uint16Array | Float32Array> {
+export function readPng(
+  bytes: Uint8Array,
+  options: ReadPngOptions = {},
+): Volume<Uint8Array | Uint16Array | Float32Array> {
   let png: ReturnType<typeof decode>;
   try {
     png = decode(bytes);
   } catch (e) {
-    throw new InputError(`cannot decode PNG (${(e as Error).message})`, { file: options.file, expected: "a valid PNG file" });
+    throw new InputError(`cannot decode PNG (${(e as Error).message})`, {
+      file: options.file,
+      expected: "a valid PNG file",
+    });
   }
   const { width, height, channels, depth } = png;
   const sp = options.spacing ?? [1, 1];
   const spacing = [sp[0], sp[0], sp[1]] as const;
   const shape = [1, height, width] as const;
   if (png.palette) {
-    throw new InputError("palette PNGs are not supported", { file: options.file, expected: "greyscale or RGB PNG" });
+    throw new InputError("palette PNGs are not supported", {
+      file: options.file,
+      expected: "greyscale or RGB PNG",
+    });
   }
   if (depth !== 8 && depth !== 16) {
-    throw new InputError("unsupported PNG bit depth", { file: options.file, value: String(depth), expected: "8 or 16 bits per channel" });
+    throw new InputError("unsupported PNG bit depth", {
+      file: options.file,
+      value: String(depth),
+      expected: "8 or 16 bits per channel",
+    });
   }
   const n = width * height;
   const src = png.data;
@@ -62,13 +75,22 @@ export function readPng(bytes: Uint8Array, options: ReadPngOptions = {}): Volume
 }
 
 /** Decode a PNG keeping all channels (interleaved), for colour sequences. */
-export function readPngChannels(bytes: Uint8Array, file?: string): { width: number; height: number; channels: number; depth: number; data: Uint8Array | Uint16Array } {
+export function readPngChannels(
+  bytes: Uint8Array,
+  file?: string,
+): { width: number; height: number; channels: number; depth: number; data: Uint8Array | Uint16Array } {
   try {
     const p = decode(bytes);
-    const data = p.data instanceof Uint8ClampedArray ? new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.length) : p.data;
+    const data =
+      p.data instanceof Uint8ClampedArray
+        ? new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.length)
+        : p.data;
     return { width: p.width, height: p.height, channels: p.channels, depth: p.depth, data };
   } catch (e) {
-    throw new InputError(`cannot decode PNG (${(e as Error).message})`, { file, expected: "a valid PNG file" });
+    throw new InputError(`cannot decode PNG (${(e as Error).message})`, {
+      file,
+      expected: "a valid PNG file",
+    });
   }
 }
 
@@ -85,14 +107,20 @@ export interface WritePngOptions {
 /** Encode one 2-D image (nz must be 1; use `extractSlice` first) as a greyscale PNG. */
 export function encodePngSlice(image: Volume, options: WritePngOptions = {}): Uint8Array {
   const [nz, ny, nx] = image.shape;
-  if (nz !== 1) throw new InputError("PNG slices are 2-D", { field: "shape", value: image.shape.join("×"), expected: "nz = 1 (extract a slice first)" });
+  if (nz !== 1)
+    throw new InputError("PNG slices are 2-D", {
+      field: "shape",
+      value: image.shape.join("×"),
+      expected: "nz = 1 (extract a slice first)",
+    });
   const d = image.data;
   const is16 = d instanceof Uint16Array;
   const depth = options.depth ?? (is16 ? 16 : 8);
   const max = depth === 16 ? 65535 : 255;
   const n = nx * ny;
   const out = depth === 16 ? new Uint16Array(n) : new Uint8Array(n);
-  const direct = options.window === undefined && ((d instanceof Uint8Array && depth === 8) || (is16 && depth === 16));
+  const direct =
+    options.window === undefined && ((d instanceof Uint8Array && depth === 8) || (is16 && depth === 16));
   if (direct) out.set(d as ArrayLike<number>);
   else {
     let lo: number;
@@ -109,7 +137,7 @@ export function encodePngSlice(image: Volume, options: WritePngOptions = {}): Ui
     const scale = hi > lo ? max / (hi - lo) : 0;
     for (let i = 0; i < n; i++) {
       const v = Math.round((d[i] - lo) * scale);
-      out[i] = v < 0 ? 0 : v > max ? max : v;
+      out[i] = v < 0 ? 0 : Math.min(v, max);
     }
   }
   return encode({ width: nx, height: ny, data: out, depth, channels: 1 });
@@ -118,7 +146,10 @@ export function encodePngSlice(image: Volume, options: WritePngOptions = {}): Ui
 /** Encode interleaved 8-bit RGB (length 3·width·height) as a PNG (overlays). */
 export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Uint8Array {
   if (rgb.length !== 3 * width * height) {
-    throw new InputError("RGB buffer size mismatch", { value: String(rgb.length), expected: `${3 * width * height} bytes` });
+    throw new InputError("RGB buffer size mismatch", {
+      value: String(rgb.length),
+      expected: `${3 * width * height} bytes`,
+    });
   }
   return encode({ width, height, data: rgb, depth: 8, channels: 3 });
 }

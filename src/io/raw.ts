@@ -35,28 +35,71 @@ export function parseRawHeader(text: string, file?: string): RawHeader {
     throw new InputError(`raw header is not valid JSON (${(e as Error).message})`, { file });
   }
   const shape = j.shape;
-  if (!Array.isArray(shape) || !(shape.length === 2 || shape.length === 3) || !shape.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new InputError("invalid raw header shape", { file, field: "shape", value: JSON.stringify(shape), expected: "[nz, ny, nx] or [ny, nx] positive integers" });
+  if (
+    !Array.isArray(shape) ||
+    !(shape.length === 2 || shape.length === 3) ||
+    !shape.every((n) => Number.isInteger(n) && n > 0)
+  ) {
+    throw new InputError("invalid raw header shape", {
+      file,
+      field: "shape",
+      value: JSON.stringify(shape),
+      expected: "[nz, ny, nx] or [ny, nx] positive integers",
+    });
   }
   const dtype = j.dtype as VoxelType;
-  if (!DTYPES.includes(dtype)) throw new InputError("invalid raw header dtype", { file, field: "dtype", value: String(j.dtype), expected: DTYPES.join(", ") });
+  if (!DTYPES.includes(dtype))
+    throw new InputError("invalid raw header dtype", {
+      file,
+      field: "dtype",
+      value: String(j.dtype),
+      expected: DTYPES.join(", "),
+    });
   const unitText = j.spacingUnit === undefined ? "m" : String(j.spacingUnit);
   const unit = lengthUnitToMetres(unitText);
-  if (unit === null) throw new InputError("unknown voxel size unit", { file, field: "spacingUnit", value: unitText, expected: "m, mm, um, µm, micron or nm" });
+  if (unit === null)
+    throw new InputError("unknown voxel size unit", {
+      file,
+      field: "spacingUnit",
+      value: unitText,
+      expected: "m, mm, um, µm, micron or nm",
+    });
   let spacing: [number, number, number] = [1, 1, 1];
   if (j.spacing !== undefined) {
     const s = j.spacing;
     const arr = typeof s === "number" ? [s, s, s] : s;
-    if (!Array.isArray(arr) || arr.length !== 3 || !arr.every((v) => typeof v === "number" && v > 0 && Number.isFinite(v))) {
-      throw new InputError("invalid raw header spacing", { file, field: "spacing", value: JSON.stringify(s), expected: "a positive number or [dz, dy, dx]" });
+    if (
+      !Array.isArray(arr) ||
+      arr.length !== 3 ||
+      !arr.every((v) => typeof v === "number" && v > 0 && Number.isFinite(v))
+    ) {
+      throw new InputError("invalid raw header spacing", {
+        file,
+        field: "spacing",
+        value: JSON.stringify(s),
+        expected: "a positive number or [dz, dy, dx]",
+      });
     }
     spacing = [arr[0] * unit, arr[1] * unit, arr[2] * unit];
   }
   const byteOrder = (j.byteOrder ?? "little") as string;
-  if (byteOrder !== "little" && byteOrder !== "big") throw new InputError("invalid byteOrder", { file, field: "byteOrder", value: byteOrder, expected: '"little" or "big"' });
+  if (byteOrder !== "little" && byteOrder !== "big")
+    throw new InputError("invalid byteOrder", {
+      file,
+      field: "byteOrder",
+      value: byteOrder,
+      expected: '"little" or "big"',
+    });
   const offset = (j.offset ?? 0) as number;
-  if (!Number.isInteger(offset) || offset < 0) throw new InputError("invalid offset", { file, field: "offset", value: String(j.offset), expected: "a non-negative integer" });
-  const s3: [number, number, number] = shape.length === 2 ? [1, shape[0], shape[1]] : [shape[0], shape[1], shape[2]];
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new InputError("invalid offset", {
+      file,
+      field: "offset",
+      value: String(j.offset),
+      expected: "a non-negative integer",
+    });
+  const s3: [number, number, number] =
+    shape.length === 2 ? [1, shape[0], shape[1]] : [shape[0], shape[1], shape[2]];
   return { shape: s3, dtype, spacing, byteOrder, offset };
 }
 
@@ -67,9 +110,14 @@ export function readRaw(bytes: Uint8Array, header: RawHeader, file?: string): Vo
   const size = (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   const need = header.offset + n * size;
   if (bytes.length < need) {
-    throw new InputError("raw file shorter than its header says", { file, value: `${bytes.length} bytes`, expected: `${need} bytes (${header.shape.join("×")} ${header.dtype})` });
+    throw new InputError("raw file shorter than its header says", {
+      file,
+      value: `${bytes.length} bytes`,
+      expected: `${need} bytes (${header.shape.join("×")} ${header.dtype})`,
+    });
   }
-  const raw = bytes.slice(header.offset, header.offset + n * size);
+  // copy (Node Buffers' slice() is a view): the typed array needs its own aligned buffer
+  const raw = new Uint8Array(bytes.subarray(header.offset, header.offset + n * size));
   if (size > 1 && (header.byteOrder === "little") !== NATIVE_LE) {
     for (let i = 0; i < raw.length; i += size)
       for (let k = 0; k < size >> 1; k++) {

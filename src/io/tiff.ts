@@ -356,7 +356,7 @@ function checkPage(ifd: Ifd, page: number, file?: string): void {
 
 /** Parse ImageJ's `key=value` ImageDescription lines. */
 export function parseImageJDescription(description: string | undefined): Record<string, string> | null {
-  if (!description || !description.startsWith("ImageJ=")) return null;
+  if (!description?.startsWith("ImageJ=")) return null;
   const out: Record<string, string> = {};
   for (const line of description.split("\n")) {
     const i = line.indexOf("=");
@@ -458,7 +458,7 @@ export function lzwDecode(src: Uint8Array, out: Uint8Array): number {
     while (need > 0) {
       const byte = src[bp >>> 3];
       const avail = 8 - (bp & 7);
-      const take = avail < need ? avail : need;
+      const take = Math.min(avail, need);
       code = (code << take) | ((byte >>> (avail - take)) & ((1 << take) - 1));
       need -= take;
       bp += take;
@@ -900,16 +900,15 @@ function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(12)));
 }
 
-/** Positive number as a TIFF RATIONAL (numerator, denominator < 2³²). */
+/** Positive number as a TIFF RATIONAL (numerator, denominator < 2³²): exact decimal if short, else ~1e-9 relative. */
 function rational(x: number): [number, number] {
   if (!(x > 0) || !Number.isFinite(x)) return [1, 1];
-  let den = 1;
-  while (den < 1e6 && x * den * 10 < 0xffffffff && Math.abs(Math.round(x * den) - x * den) > 1e-9 * x * den)
-    den *= 10;
-  let num = Math.round(x * den);
-  while (num > 0xffffffff) {
-    num = Math.round(num / 10);
-    den = Math.max(1, Math.round(den / 10));
+  for (let den = 1; den <= 1e6; den *= 10) {
+    const num = x * den;
+    if (num > 0xffffffff) break;
+    if (Number.isInteger(num)) return [num, den];
   }
-  return [Math.max(1, num), den];
+  if (x >= 0xffffffff) return [0xffffffff, 1];
+  const den = Math.floor(0xffffffff / Math.max(1, x));
+  return [Math.max(1, Math.round(x * den)), den];
 }

@@ -6,7 +6,18 @@
  * ≈ volume + one slice). Writes go to a temporary name and are renamed when complete.
  */
 
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { InputError } from "../errors.js";
 import type { Volume, VoxelArray } from "../imaging/volume.js";
@@ -38,15 +49,27 @@ export interface ReadVolumeResult {
 }
 
 /** Parse a voxel-size option into [dz, dy, dx] metres. */
-export function parseVoxelSize(v: string | number | readonly [number, number, number], field = "--voxel"): [number, number, number] {
+export function parseVoxelSize(
+  v: string | number | readonly [number, number, number],
+  field = "--voxel",
+): [number, number, number] {
   if (typeof v === "number") {
-    if (!(v > 0) || !Number.isFinite(v)) throw new InputError("invalid voxel size", { field, value: String(v), expected: "a positive length in metres" });
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new InputError("invalid voxel size", {
+        field,
+        value: String(v),
+        expected: "a positive length in metres",
+      });
     return [v, v, v];
   }
   if (Array.isArray(v)) {
     const a = v as readonly number[];
     if (a.length !== 3 || !a.every((x) => x > 0 && Number.isFinite(x))) {
-      throw new InputError("invalid voxel size", { field, value: JSON.stringify(v), expected: "[dz, dy, dx] positive lengths in metres" });
+      throw new InputError("invalid voxel size", {
+        field,
+        value: JSON.stringify(v),
+        expected: "[dz, dy, dx] positive lengths in metres",
+      });
     }
     return [a[0], a[1], a[2]];
   }
@@ -54,7 +77,11 @@ export function parseVoxelSize(v: string | number | readonly [number, number, nu
     .split(",")
     .map((s) => s.trim());
   if (parts.length !== 1 && parts.length !== 3) {
-    throw new InputError("invalid voxel size", { field, value: String(v), expected: 'one length ("0.124um") or three "dz,dy,dx"' });
+    throw new InputError("invalid voxel size", {
+      field,
+      value: String(v),
+      expected: 'one length ("0.124um") or three "dz,dy,dx"',
+    });
   }
   const q = parts.map((p) => parseQuantity(p, "length", { field, positive: true }));
   return q.length === 1 ? [q[0], q[0], q[0]] : [q[0], q[1], q[2]];
@@ -69,7 +96,11 @@ function naturalCompare(a: string, b: string): number {
 
 /** Read a volume from a path (file or folder of slices) with its metadata. */
 export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions = {}): ReadVolumeResult {
-  if (!existsSync(path)) throw new InputError("volume file not found", { file: path, expected: "an existing TIFF, NPY, raw (+ .json) file or a folder of slices" });
+  if (!existsSync(path))
+    throw new InputError("volume file not found", {
+      file: path,
+      expected: "an existing TIFF, NPY, raw (+ .json) file or a folder of slices",
+    });
   const override = options.voxelSize !== undefined ? parseVoxelSize(options.voxelSize) : undefined;
   let volume: Volume;
   let format: string;
@@ -79,9 +110,17 @@ export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions 
     const names = readdirSync(path)
       .filter((n) => SLICE_EXT.has(extname(n).toLowerCase()) && !n.startsWith("."))
       .sort(naturalCompare);
-    if (names.length === 0) throw new InputError("no slice images in folder", { file: path, expected: "files ending in .tif, .tiff or .png" });
+    if (names.length === 0)
+      throw new InputError("no slice images in folder", {
+        file: path,
+        expected: "files ending in .tif, .tiff or .png",
+      });
     const kinds = new Set(names.map((n) => (extname(n).toLowerCase() === ".png" ? "png" : "tif")));
-    if (kinds.size > 1) throw new InputError("folder mixes PNG and TIFF slices", { file: path, expected: "slices of one format" });
+    if (kinds.size > 1)
+      throw new InputError("folder mixes PNG and TIFF slices", {
+        file: path,
+        expected: "slices of one format",
+      });
     files = names.map((n) => join(path, n));
     const isPng = kinds.has("png");
     const readOne = (f: string): { v: Volume; fromFile: boolean } => {
@@ -92,7 +131,12 @@ export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions 
     };
     const first = readOne(files[0]);
     const [fz, ny, nx] = first.v.shape;
-    if (fz !== 1) throw new InputError("folder slice has several pages", { file: files[0], value: `${fz} pages`, expected: "one 2-D image per file" });
+    if (fz !== 1)
+      throw new InputError("folder slice has several pages", {
+        file: files[0],
+        value: `${fz} pages`,
+        expected: "one 2-D image per file",
+      });
     const type = voxelTypeOf(first.v.data);
     const plane = ny * nx;
     const data = new (voxelConstructor(type))(plane * files.length);
@@ -124,8 +168,16 @@ export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions 
     } else if (ext === ".raw" || ext === ".json") {
       const rawPath = ext === ".raw" ? path : join(dirname(path), `${basename(path, ".json")}.raw`);
       const headerPath = ext === ".json" ? path : join(dirname(path), `${basename(path, ".raw")}.json`);
-      if (!existsSync(headerPath)) throw new InputError("raw volume without its JSON header", { file: path, expected: `a header file ${headerPath}` });
-      if (!existsSync(rawPath)) throw new InputError("JSON header without its raw data", { file: path, expected: `a data file ${rawPath}` });
+      if (!existsSync(headerPath))
+        throw new InputError("raw volume without its JSON header", {
+          file: path,
+          expected: `a header file ${headerPath}`,
+        });
+      if (!existsSync(rawPath))
+        throw new InputError("JSON header without its raw data", {
+          file: path,
+          expected: `a data file ${rawPath}`,
+        });
       const header = parseRawHeader(readFileSync(headerPath, "utf8"), headerPath);
       volume = readRaw(readFileSync(rawPath), header, rawPath);
       fromFile = JSON.parse(readFileSync(headerPath, "utf8")).spacing !== undefined;
@@ -135,7 +187,11 @@ export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions 
       volume = readPng(readFileSync(path), { file: path, rgb: options.rgb });
       format = "png";
     } else {
-      throw new InputError("unknown volume file type", { file: path, value: ext || "(no extension)", expected: ".tif, .tiff, .npy, .raw (+ .json), .png or a folder of slices" });
+      throw new InputError("unknown volume file type", {
+        file: path,
+        value: ext || "(no extension)",
+        expected: ".tif, .tiff, .npy, .raw (+ .json), .png or a folder of slices",
+      });
     }
   }
   if (override) volume = { ...volume, spacing: override };
@@ -169,26 +225,42 @@ function writeParts(path: string, parts: Uint8Array[]): void {
  * µm), .npy, .raw (+ .json header beside it), or a path without extension → a folder of 8/16-bit
  * PNG slices `slice_0000.png` … (created; must not contain slices already).
  */
-export function writeVolumeFile(path: string, volume: Volume, options: { pngDepth?: 8 | 16; pngWindow?: readonly [number, number] } = {}): void {
+export function writeVolumeFile(
+  path: string,
+  volume: Volume,
+  options: { pngDepth?: 8 | 16; pngWindow?: readonly [number, number] } = {},
+): void {
   const ext = extname(path).toLowerCase();
   if (ext === ".tif" || ext === ".tiff") writeParts(path, tiffParts(volume));
   else if (ext === ".npy") writeParts(path, npyParts(volume));
   else if (ext === ".raw") {
     const d: VoxelArray = volume.data;
     writeParts(path, [new Uint8Array(d.buffer, d.byteOffset, d.byteLength)]);
-    writeParts(join(dirname(path), `${basename(path, ext)}.json`), [new TextEncoder().encode(rawHeaderFor(volume))]);
+    writeParts(join(dirname(path), `${basename(path, ext)}.json`), [
+      new TextEncoder().encode(rawHeaderFor(volume)),
+    ]);
   } else if (ext === "") {
     mkdirSync(path, { recursive: true });
     if (readdirSync(path).some((n) => n.startsWith("slice_"))) {
-      throw new InputError("output folder already holds slices", { file: path, expected: "an empty or new folder" });
+      throw new InputError("output folder already holds slices", {
+        file: path,
+        expected: "an empty or new folder",
+      });
     }
     const nz = volume.shape[0];
     const width = Math.max(4, String(nz - 1).length);
     for (let z = 0; z < nz; z++) {
-      const png = encodePngSlice(extractSlice(volume, z), { depth: options.pngDepth, window: options.pngWindow });
+      const png = encodePngSlice(extractSlice(volume, z), {
+        depth: options.pngDepth,
+        window: options.pngWindow,
+      });
       writeParts(join(path, `slice_${String(z).padStart(width, "0")}.png`), [png]);
     }
   } else {
-    throw new InputError("unknown output volume type", { file: path, value: ext, expected: ".tif, .tiff, .npy, .raw or a folder path without extension" });
+    throw new InputError("unknown output volume type", {
+      file: path,
+      value: ext,
+      expected: ".tif, .tiff, .npy, .raw or a folder path without extension",
+    });
   }
 }

@@ -13,11 +13,31 @@ const bytes = (name: string, base = FIX) => new Uint8Array(readFileSync(new URL(
 interface FilesFixture {
   shape: [number, number, number];
   arrays: Record<string, number[]>;
-  files: Record<string, { dtype: string; shape: number[]; compression: number; source: string; spacing_m?: number[]; littleEndian?: boolean; bigTiff?: boolean; tiled?: boolean }>;
+  files: Record<
+    string,
+    {
+      dtype: string;
+      shape: number[];
+      compression: number;
+      source: string;
+      spacing_m?: number[];
+      littleEndian?: boolean;
+      bigTiff?: boolean;
+      tiled?: boolean;
+    }
+  >;
 }
 const fx = JSON.parse(readFileSync(new URL("a_files.json", FIX), "utf8")) as FilesFixture;
 
-const TYPE_OF: Record<string, string> = { uint8: "uint8", uint16: "uint16", int16: "int16", int32: "int32", uint32: "uint32", float32: "float32", float64: "float64" };
+const TYPE_OF: Record<string, string> = {
+  uint8: "uint8",
+  uint16: "uint16",
+  int16: "int16",
+  int32: "int32",
+  uint32: "uint32",
+  float32: "float32",
+  float64: "float64",
+};
 
 function expected(source: string): number[] {
   if (source.startsWith("npy:")) return Array.from(readNpy(bytes(source.slice(4))).data);
@@ -44,7 +64,8 @@ test("TIFF fixtures written by tifffile and Pillow decode voxel-exactly (all typ
     assert.equal(volume.data.length, want.length, name);
     // exact: every value is an integer or a float32/float64 that JSON carries exactly
     for (let i = 0; i < want.length; i++) {
-      if (volume.data[i] !== want[i]) assert.fail(`${name}: voxel ${i} is ${volume.data[i]}, expected ${want[i]}`);
+      if (volume.data[i] !== want[i])
+        assert.fail(`${name}: voxel ${i} is ${volume.data[i]}, expected ${want[i]}`);
     }
   }
 });
@@ -54,7 +75,8 @@ test("ImageJ metadata gives the voxel size in metres", () => {
   assert.equal(info.spacingFromFile, true);
   const want = fx.files["a_u16_imagej.tif"].spacing_m as number[];
   // resolution is stored as a rational: relative error ≤ 1e-9
-  for (let k = 0; k < 3; k++) assert.ok(Math.abs(volume.spacing[k] - want[k]) <= 1e-9 * want[k], `axis ${k}: ${volume.spacing[k]}`);
+  for (let k = 0; k < 3; k++)
+    assert.ok(Math.abs(volume.spacing[k] - want[k]) <= 1e-9 * want[k], `axis ${k}: ${volume.spacing[k]}`);
   const plain = readTiff(bytes("a_i16.tif"));
   assert.equal(plain.info.spacingFromFile, false);
   assert.deepEqual([...plain.volume.spacing], [1, 1, 1]);
@@ -63,8 +85,20 @@ test("ImageJ metadata gives the voxel size in metres", () => {
 test("real data: the five shared imaging files decode with the README's shapes and statistics", () => {
   const cases: [string, number[], string, number, number][] = [
     // file, shape, type, compression, mean (README: phase fractions / stated means)
-    ["taufactor_electrode_nmc_3phase_256.tiff", [256, 256, 256], "uint8", 32946, 85 * 0.400466 + 170 * 0.149616],
-    ["matbox_nmc-1-cal_generatedCBD_bridge.tif", [251, 301, 301], "uint8", 32773, (11357945 + 2 * 2274085) / (251 * 301 * 301)],
+    [
+      "taufactor_electrode_nmc_3phase_256.tiff",
+      [256, 256, 256],
+      "uint8",
+      32946,
+      85 * 0.400466 + 170 * 0.149616,
+    ],
+    [
+      "matbox_nmc-1-cal_generatedCBD_bridge.tif",
+      [251, 301, 301],
+      "uint8",
+      32773,
+      (11357945 + 2 * 2274085) / (251 * 301 * 301),
+    ],
     ["pnd_nmc811_holotomo_slice_xy.tif", [1, 655, 2048], "uint8", 1, 125.612839],
     ["bxw_cylcell_xct_slice_im_1_u16.tif", [1, 576, 576], "uint16", 1, 27307.039059],
     ["bxw_cylcell_xct_slice_mask_1.tif", [1, 576, 576], "uint8", 1, 255 * 0.230375],
@@ -77,7 +111,10 @@ test("real data: the five shared imaging files decode with the README's shapes a
     let s = 0;
     for (let i = 0; i < volume.data.length; i++) s += volume.data[i];
     // README figures carry 6 significant digits: relative tolerance 1e-5
-    assert.ok(Math.abs(s / volume.data.length - mean) <= 1e-5 * mean, `${name}: mean ${s / volume.data.length} vs ${mean}`);
+    assert.ok(
+      Math.abs(s / volume.data.length - mean) <= 1e-5 * mean,
+      `${name}: mean ${s / volume.data.length} vs ${mean}`,
+    );
   }
   // exact README voxel counts on the MATBOX volume
   const m = readTiff(bytes("matbox_nmc-1-cal_generatedCBD_bridge.tif", DATA)).volume.data;
@@ -89,7 +126,8 @@ test("real data: the five shared imaging files decode with the README's shapes a
 test("writer round trip: uint8/uint16/int16/float32/float64 stacks with spacing, ImageJ description", () => {
   for (const type of ["uint8", "uint16", "int16", "float32", "float64"] as const) {
     const v = createVolume([4, 5, 7], type, [0.5e-6, 0.25e-6, 0.2e-6]);
-    for (let i = 0; i < v.data.length; i++) v.data[i] = type === "int16" ? i * 37 - 500 : type.startsWith("float") ? i / 3 : (i * 37) % 251;
+    for (let i = 0; i < v.data.length; i++)
+      v.data[i] = type === "int16" ? i * 37 - 500 : type.startsWith("float") ? i / 3 : (i * 37) % 251;
     const file = encodeTiff(v);
     const { volume, info } = readTiff(file);
     assert.deepEqual(volume.shape, v.shape);
@@ -102,31 +140,63 @@ test("writer round trip: uint8/uint16/int16/float32/float64 stacks with spacing,
 });
 
 test("bad input: truncated file, unsupported compression, RGB, not a TIFF → InputError naming the file", () => {
-  assert.throws(() => readTiff(bytes("a_truncated.tif"), { file: "a_truncated.tif" }), (e: unknown) => e instanceof InputError && /a_truncated\.tif/.test(e.message) && /truncated/i.test(e.message));
+  assert.throws(
+    () => readTiff(bytes("a_truncated.tif"), { file: "a_truncated.tif" }),
+    (e: unknown) =>
+      e instanceof InputError && /a_truncated\.tif/.test(e.message) && /truncated/i.test(e.message),
+  );
   const good = encodeTiff(volumeFrom(new Uint8Array(12), [3, 4]));
   // patch Compression (tag 259) from 1 to 7 (JPEG)
   const dv = new DataView(good.buffer);
   const ifd = dv.getUint32(4, true);
   const n = dv.getUint16(ifd, true);
   const patch = (tag: number, value: number) => {
-    for (let k = 0; k < n; k++) if (dv.getUint16(ifd + 2 + 12 * k, true) === tag) dv.setUint16(ifd + 2 + 12 * k + 8, value, true);
+    for (let k = 0; k < n; k++)
+      if (dv.getUint16(ifd + 2 + 12 * k, true) === tag) dv.setUint16(ifd + 2 + 12 * k + 8, value, true);
   };
   patch(259, 7);
-  assert.throws(() => readTiff(good, { file: "x.tif" }), (e: unknown) => e instanceof InputError && /JPEG/.test(e.message) && /x\.tif/.test(e.message));
+  assert.throws(
+    () => readTiff(good, { file: "x.tif" }),
+    (e: unknown) => e instanceof InputError && /JPEG/.test(e.message) && /x\.tif/.test(e.message),
+  );
   patch(259, 1);
   patch(277, 3);
-  assert.throws(() => readTiff(good), (e: unknown) => e instanceof InputError && /sample/.test(e.message));
-  assert.throws(() => readTiff(bytes("a_rgb_planar.tif"), { file: "a_rgb_planar.tif" }), (e: unknown) => e instanceof InputError && /SamplesPerPixel 3/.test(e.message));
+  assert.throws(
+    () => readTiff(good),
+    (e: unknown) => e instanceof InputError && /sample/.test(e.message),
+  );
+  assert.throws(
+    () => readTiff(bytes("a_rgb_planar.tif"), { file: "a_rgb_planar.tif" }),
+    (e: unknown) => e instanceof InputError && /SamplesPerPixel 3/.test(e.message),
+  );
   assert.throws(() => readTiff(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9])), InputError);
   assert.throws(() => readTiff(new Uint8Array([0x49, 0x49])), /truncated/);
 });
 
 test("PackBits and LZW decoders on hand-made streams (TIFF 6.0 examples)", () => {
   // TIFF 6.0 §9 example: packed FE AA 02 80 00 2A FD AA 03 80 00 2A 22 F7 AA
-  const packed = new Uint8Array([0xfe, 0xaa, 0x02, 0x80, 0x00, 0x2a, 0xfd, 0xaa, 0x03, 0x80, 0x00, 0x2a, 0x22, 0xf7, 0xaa]);
+  const packed = new Uint8Array([
+    0xfe, 0xaa, 0x02, 0x80, 0x00, 0x2a, 0xfd, 0xaa, 0x03, 0x80, 0x00, 0x2a, 0x22, 0xf7, 0xaa,
+  ]);
   const out = new Uint8Array(24);
   assert.equal(unpackBits(packed, out), 24);
-  assert.deepEqual(Array.from(out), [0xaa, 0xaa, 0xaa, 0x80, 0x00, 0x2a, 0xaa, 0xaa, 0xaa, 0xaa, 0x80, 0x00, 0x2a, 0x22, ...Array(10).fill(0xaa)]);
+  assert.deepEqual(Array.from(out), [
+    0xaa,
+    0xaa,
+    0xaa,
+    0x80,
+    0x00,
+    0x2a,
+    0xaa,
+    0xaa,
+    0xaa,
+    0xaa,
+    0x80,
+    0x00,
+    0x2a,
+    0x22,
+    ...Array(10).fill(0xaa),
+  ]);
   // LZW of "ABABABA": codes Clear, 65, 66, 258, 260, EOI at 9 bits, MSB first
   const codes = [256, 65, 66, 258, 260, 257];
   const bits = codes.map((c) => c.toString(2).padStart(9, "0")).join("");
