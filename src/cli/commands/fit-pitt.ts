@@ -48,7 +48,7 @@ Options:
   --thickness L         film thickness for --geometry planar (e.g. 800nm)
   --dUdc X              |dU/dc| as a plain number in V·m^3/mol
   --dUdx X --material M |dU/dx| as a voltage (e.g. 1.2V), converted with the material's c_max
-  --charge Q|free       known step charge (e.g. 2.5nAh, 1e-9C) or free (default)
+  --charge Q|free       known step charge (e.g. 1e-9C, 0.5uAh) or free (default)
   --baseline B          none (default), free, or a known leakage current (e.g. 5pA)
   --t-min T, --t-max T  fit window (e.g. --t-min 5s to drop a double-layer spike)
   --temperature T       default 298.15K
