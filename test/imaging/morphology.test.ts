@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import fc from "fast-check";
 import {
   ball,
   ballChords,
@@ -135,4 +136,62 @@ test("2-D images use the disc x² + y² ≤ r² (skimage disk(4)) for grey and b
     0,
   );
   assert.equal(mismatches(binaryDilation(msk, f2.radius).data, idx(f2.binary_dilation)), 0);
+});
+
+/** Brute-force flat min/max over the ellipsoid (dz·sz)² + (dy·sy)² + (dx·sx)² ≤ R², outside ignored. */
+function bruteForce(v: Volume<Float64Array>, R: number, isMax: boolean): Float64Array {
+  const [nz, ny, nx] = v.shape;
+  const [sz, sy, sx] = v.spacing;
+  const out = new Float64Array(v.data.length);
+  const rz = Math.floor(R / sz + 1e-9);
+  const ry = Math.floor(R / sy + 1e-9);
+  const rx = Math.floor(R / sx + 1e-9);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        let m = isMax ? -Infinity : Infinity;
+        for (let dz = -rz; dz <= rz; dz++)
+          for (let dy = -ry; dy <= ry; dy++)
+            for (let dx = -rx; dx <= rx; dx++) {
+              if ((dz * sz) ** 2 + (dy * sy) ** 2 + (dx * sx) ** 2 > R * R * (1 + 1e-12)) continue;
+              const Z = z + dz;
+              const Y = y + dy;
+              const X = x + dx;
+              if (Z < 0 || Y < 0 || X < 0 || Z >= nz || Y >= ny || X >= nx) continue;
+              const w = v.data[X + nx * (Y + ny * Z)];
+              m = isMax ? Math.max(m, w) : Math.min(m, w);
+            }
+        out[x + nx * (y + ny * z)] = m;
+      }
+  return out;
+}
+
+test("property: chord/van Herk filters equal brute force for random volumes, ellipsoids and mode 'ignore'", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 7 }),
+      fc.integer({ min: 1, max: 9 }),
+      fc.integer({ min: 1, max: 11 }),
+      fc.constantFrom<[number, number, number]>([1, 1, 1], [2, 1, 0.5], [0.7, 1.3, 1]),
+      fc.double({ min: 0.5, max: 3.5, noNaN: true }),
+      fc.integer({ min: 0, max: 1000 }),
+      (nz, ny, nx, spacing, R, seed) => {
+        const n = nz * ny * nx;
+        const data = new Float64Array(n);
+        let s = seed + 1;
+        for (let i = 0; i < n; i++) {
+          s = (s * 1103515245 + 12345) % 2147483648;
+          data[i] = s % 97;
+        }
+        const v: Volume<Float64Array> = { data, shape: [nz, ny, nx], spacing };
+        const e = greyErosion(v, 0, { physicalRadius: R, mode: "ignore" });
+        const d = greyDilation(v, 0, { physicalRadius: R, mode: "ignore" });
+        return (
+          mismatches(e.data, bruteForce(v, R, false)) === 0 &&
+          mismatches(d.data, bruteForce(v, R, true)) === 0
+        );
+      },
+    ),
+    { numRuns: 60, seed: 4 },
+  );
 });
