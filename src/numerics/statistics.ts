@@ -39,6 +39,7 @@ export function studentTQuantile(p: number, dof: number): number {
     return Number.NaN;
   }
   if (p === 0.5) return 0;
+  if (dof > 5000) return largeDofQuantile(p, dof);
   // Solve on the lower tail q = min(p, 1−p) for t < 0 (no cancellation), then reflect.
   const q = p < 0.5 ? p : 1 - p;
   let lo = -1;
@@ -58,6 +59,44 @@ export function studentTQuantile(p: number, dof: number): number {
     if (converged) break;
   }
   return p < 0.5 ? t : -t;
+}
+
+/**
+ * Cornish–Fisher type expansion of the t quantile in powers of 1/ν about the normal quantile z
+ * (Abramowitz & Stegun 26.7.5); for ν > 5000 the truncation error (order z¹¹/ν⁵) is below 1e-15 and it avoids
+ * the cancellation of ln Γ differences in the incomplete-beta route.
+ */
+function largeDofQuantile(p: number, dof: number): number {
+  const z = normalQuantileSolve(p);
+  if (dof === Number.POSITIVE_INFINITY) return z;
+  const z2 = z * z;
+  const g1 = (z * (z2 + 1)) / 4;
+  const g2 = (z * ((5 * z2 + 16) * z2 + 3)) / 96;
+  const g3 = (z * (((3 * z2 + 19) * z2 + 17) * z2 - 15)) / 384;
+  const g4 = (z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945)) / 92160;
+  const v = 1 / dof;
+  return z + v * (g1 + v * (g2 + v * (g3 + v * g4)));
+}
+
+/** Normal quantile by safeguarded Newton on Φ(z) − p (lower tail, then reflected). */
+function normalQuantileSolve(p: number): number {
+  const q = p < 0.5 ? p : 1 - p;
+  let lo = -1;
+  while (normalCdf(lo) > q) lo *= 2;
+  let hi = lo === -1 ? 0 : lo / 2;
+  let z = 0.5 * (lo + hi);
+  for (let it = 0; it < 200; it++) {
+    const f = normalCdf(z) - q;
+    if (f === 0) break;
+    if (f > 0) hi = z;
+    else lo = z;
+    let next = z - f / (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI));
+    if (!(next > lo && next < hi) || !Number.isFinite(next)) next = 0.5 * (lo + hi);
+    const converged = Math.abs(next - z) <= 1e-15 * Math.abs(z) || hi - lo <= 1e-15 * Math.abs(lo);
+    z = next;
+    if (converged) break;
+  }
+  return p < 0.5 ? z : -z;
 }
 
 /** Standard normal quantile Φ⁻¹(p). */
