@@ -42,6 +42,12 @@ export interface TiffInfo {
 export interface ReadTiffOptions {
   /** File name used in error messages. */
   file?: string;
+  /**
+   * Return voxels as a view into `bytes` (no copy) when the file allows it: uncompressed,
+   * native byte order, pages stored contiguously and aligned (e.g. files from `encodeTiff` and
+   * ImageJ). Halves peak memory for big stacks; the volume then shares memory with `bytes`.
+   */
+  zeroCopy?: boolean;
 }
 
 const TAG = {
@@ -652,10 +658,14 @@ export function readTiff(
   const nx = f.width;
   const plane = nx * ny;
   const total = plane * nz;
-  const out = new Uint8Array(total * bps);
   const swap = r.le !== NATIVE_LE && bps > 1;
+  const start = options.zeroCopy && !swap && kind !== "int8" ? contiguousStart(ifds, contiguous, nx, bps, plane) : -1;
+  const view = start >= 0 && (bytes.byteOffset + start) % bps === 0 && start + total * bps <= bytes.length;
+  const out = view ? new Uint8Array(bytes.buffer, bytes.byteOffset + start, total * bps) : new Uint8Array(total * bps);
 
-  if (contiguous) {
+  if (view) {
+    // voxels are used in place
+  } else if (contiguous) {
     const len = total * bps;
     r.need(f.offsets[0], len, `${nz} contiguous ImageJ pages`);
     out.set(bytes.subarray(f.offsets[0], f.offsets[0] + len));
@@ -723,9 +733,10 @@ export function readTiff(
   let data: VoxelArray;
   let type: VoxelType;
   const buf = out.buffer;
+  const bo = out.byteOffset;
   switch (kind) {
     case "int8": {
-      const s = new Int8Array(buf);
+      const s = new Int8Array(buf, bo, total);
       data = new Int16Array(total);
       data.set(s);
       type = "int16";
@@ -736,27 +747,27 @@ export function readTiff(
       type = kind;
       break;
     case "uint16":
-      data = new Uint16Array(buf);
+      data = new Uint16Array(buf, bo, total);
       type = kind;
       break;
     case "int16":
-      data = new Int16Array(buf);
+      data = new Int16Array(buf, bo, total);
       type = kind;
       break;
     case "uint32":
-      data = new Uint32Array(buf);
+      data = new Uint32Array(buf, bo, total);
       type = kind;
       break;
     case "int32":
-      data = new Int32Array(buf);
+      data = new Int32Array(buf, bo, total);
       type = kind;
       break;
     case "float32":
-      data = new Float32Array(buf);
+      data = new Float32Array(buf, bo, total);
       type = kind;
       break;
     default:
-      data = new Float64Array(buf);
+      data = new Float64Array(buf, bo, total);
       type = "float64";
   }
   const sp = spacingOf(f);
@@ -773,6 +784,23 @@ export function readTiff(
       description: f.description,
     },
   };
+}
+
+/** Byte offset of page 0 when all pages are uncompressed strips stored back to back, else −1. */
+function contiguousStart(ifds: Ifd[], imagejContiguous: boolean, nx: number, bps: number, plane: number): number {
+  const start = ifds[0].offsets[0];
+  if (imagejContiguous) return start;
+  const rowBytes = nx * bps;
+  for (let p = 0; p < ifds.length; p++) {
+    const g = ifds[p];
+    if (g.compression !== 1 || g.predictor !== 1 || g.tileWidth !== nx) return -1;
+    const strips = Math.ceil(g.height / g.tileLength);
+    for (let t = 0; t < strips; t++) {
+      const rows = Math.min(g.tileLength, g.height - t * g.tileLength);
+      if (g.offsets[t] !== start + p * plane * bps + t * g.tileLength * rowBytes || g.byteCounts[t] < rows * rowBytes) return -1;
+    }
+  }
+  return start;
 }
 
 export interface WriteTiffOptions {

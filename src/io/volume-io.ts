@@ -158,7 +158,8 @@ export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions 
   } else {
     const ext = extname(path).toLowerCase();
     if (ext === ".tif" || ext === ".tiff") {
-      const r = readTiff(readFileSync(path), { file: path });
+      // zero-copy: an uncompressed contiguous stack is used in place of a second copy
+      const r = readTiff(readFileSync(path), { file: path, zeroCopy: true });
       volume = r.volume;
       fromFile = r.info.spacingFromFile;
       format = "tiff";

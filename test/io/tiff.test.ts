@@ -206,3 +206,18 @@ test("PackBits and LZW decoders on hand-made streams (TIFF 6.0 examples)", () =>
   assert.equal(lzwDecode(src, dst), 7);
   assert.equal(new TextDecoder().decode(dst), "ABABABA");
 });
+
+test("zeroCopy: an uncompressed contiguous stack is returned as a view into the file bytes", () => {
+  const v = createVolume([3, 4, 5], "uint16", [1e-6, 1e-6, 1e-6]);
+  for (let i = 0; i < v.data.length; i++) v.data[i] = i * 99;
+  const file = encodeTiff(v);
+  const r = readTiff(file, { zeroCopy: true });
+  assert.equal(r.volume.data.buffer, file.buffer);
+  assert.deepEqual(Array.from(r.volume.data), Array.from(v.data));
+  // strips from tifffile (rowsperstrip 5, contiguous) also qualify; compressed files are copied
+  const u32 = bytes("a_u32_rows5.tif");
+  const z = readTiff(u32, { zeroCopy: true }).volume;
+  assert.deepEqual(Array.from(z.data), fx.arrays.u32);
+  const c = bytes("a_u16_tiles_deflate.tif");
+  assert.notEqual(readTiff(c, { zeroCopy: true }).volume.data.buffer, c.buffer);
+});
