@@ -852,6 +852,9 @@ class JsonParser {
   }
 
   protocol(value: unknown): Protocol {
+    if (value === null || value === undefined) {
+      this.fail([], "the protocol is empty", value, 'an object {"steps": [...]} or an array of steps');
+    }
     if (typeof value === "string") return this.text([], () => parseProtocol(value));
     let steps: unknown = value;
     let path: Path = [];

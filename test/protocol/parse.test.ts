@@ -352,6 +352,7 @@ CCCV: Charge at C/2 to 4.2 V until C/20`),
   err({ steps: [{ type: "warp" }] }, /type/, /unknown step type/);
   err({ steps: [] }, /steps/, /no steps/);
   err({ step: [] }, /protocol/, /missing "steps"/);
+  err(null, /protocol/, /empty/);
   err({ steps: [{ type: "eis", fMax: 1, fMin: 10 }] }, /fMin/, /below fMax/);
 });
 
