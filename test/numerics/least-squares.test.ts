@@ -214,3 +214,21 @@ test("studentTQuantile matches scipy.stats.t.ppf", () => {
     assert.ok(Math.abs(v - q.z) <= 1e-12 * Math.abs(q.z) + 1e-13, `p=${q.p}: ${v} vs ${q.z}`);
   }
 });
+
+test("scale invariance: parameters of 1e-14 or 1e10 magnitude (e.g. D in m²/s) fit like O(1) ones", () => {
+  for (const s of [1e-14, 1e10]) {
+    const problem: LeastSquaresProblem = {
+      nResiduals: fixture.t.length,
+      residual(p, out) {
+        for (let i = 0; i < fixture.t.length; i++)
+          out[i] = p[0] * 1e-6 * Math.exp(-fixture.t[i] / (p[1] / s)) + p[2] - fixture.y[i];
+      },
+    };
+    const res = leastSquares(problem, [1e6, s, 0], { lower: [0, 0, -1], upper: [1e8, 100 * s, 1] });
+    assert.ok(res.converged, res.message);
+    // Moré scaling makes LM unit-invariant: same answer as the O(1) fit to ~1e-8 (stopping rule)
+    relClose(res.params[0] * 1e-6, fixture.curveFit.params[0], 1e-8, "A");
+    relClose(res.params[1] / s, fixture.curveFit.params[1], 1e-8, "tau");
+    relClose(res.standardErrors[1] / s, Math.sqrt(fixture.curveFit.covariance[1][1]), 1e-5, "se tau");
+  }
+});
