@@ -20,7 +20,7 @@
  * the covariance (95 % interval narrower than a factor `determinedFactor`) and from the
  * least-squares rank test, and says why in `notes`.
  */
-import { GAS_CONSTANT, T_REF } from "../../constants.js";
+import { FARADAY, GAS_CONSTANT, T_REF } from "../../constants.js";
 import { InputError } from "../../errors.js";
 import { leastSquares } from "../../numerics/least-squares.js";
 import type { PittGeometry } from "./eigenvalues.js";
@@ -45,6 +45,12 @@ export interface FitPittOptions {
   Q?: number;
   /** |∂U/∂c| [V·m³/mol] at the step, to convert B and D into i0. */
   dUdc?: number;
+  /**
+   * Size of the potential step ΔV [V]. For a sphere without `dUdc`, the step itself gives the
+   * slope of the titration curve: |∂U/∂c| = |ΔV|·F·V_p/|ΔQ| with V_p = (4/3)πR³ (a small step,
+   * so the OCV is linear over it), and i0 follows (its interval then includes the ΔQ error).
+   */
+  stepVoltage?: number;
   /** Temperature [K] (default 298.15). */
   T?: number;
   /**
@@ -92,8 +98,10 @@ export interface PittFitResult {
   Q: FittedQuantity & { fixed: boolean };
   /** Surface rate constant k = B·D/L [m/s]. */
   k: FittedQuantity;
-  /** Exchange current density [A/m²], when dUdc was given. */
+  /** Exchange current density [A/m²], when dUdc (or the step voltage, sphere) was given. */
   i0?: FittedQuantity;
+  /** |∂U/∂c| used for i0 [V·m³/mol]: the given one or |ΔV|·F·V_p/|ΔQ| from the step. */
+  dUdc?: number;
   /** Baseline current [A] (0 unless fitted or given) and its 95 % half-width. */
   baseline: { value: number; halfWidth95: number; fitted: boolean };
   /** Diffusion time constant τ = L²/D [s]. */
@@ -364,12 +372,34 @@ export function fitPitt(
   const k = quantity(p[0] + p[1], varSum, true, 1 / L);
   const notes: string[] = [];
   let i0: FittedQuantity | undefined;
+  let dUdcFromStep: number | undefined;
   if (options.dUdc !== undefined) {
     const dUdc = Math.abs(options.dUdc);
     if (!(dUdc > 0) || !Number.isFinite(dUdc))
       throw new InputError("|dU/dc| must be positive", { field: "dUdc", value: String(options.dUdc) });
     // i0 = B·D·R·T/(L·|∂U/∂c|) (seed 000, below eqn 5) = k·R·T/|∂U/∂c|
     i0 = quantity(p[0] + p[1], varSum, true, (GAS_CONSTANT * T) / (L * dUdc));
+  } else if (options.stepVoltage !== undefined && geometry === "sphere") {
+    const dV = Math.abs(options.stepVoltage);
+    if (!(dV > 0) || !Number.isFinite(dV)) {
+      throw new InputError("the step voltage must be non-zero", {
+        field: "stepVoltage",
+        value: String(options.stepVoltage),
+      });
+    }
+    // |∂U/∂c| = |ΔV|·F·V_p/|ΔQ|  ⇒  i0 = B·D·R·T·|ΔQ|/(L·|ΔV|·F·V_p): ln i0 = ln B + ln D + ln|ΔQ| + const
+    const volume = (4 / 3) * Math.PI * L ** 3;
+    dUdcFromStep = (dV * FARADAY * volume) / Math.abs(Qq.value);
+    const cQQ = qFixed ? 0 : cov[2 * n + 2];
+    const cDQ = qFixed ? 0 : cov[0 * n + 2];
+    const cBQ = qFixed ? 0 : cov[1 * n + 2];
+    const lnQ = Math.log(Math.abs(Qq.value));
+    i0 = quantity(
+      p[0] + p[1] + lnQ,
+      varSum + cQQ + 2 * cDQ + 2 * cBQ,
+      true,
+      (GAS_CONSTANT * T) / (L * dV * FARADAY * volume),
+    );
   }
   const Bv = B.value;
   const regime = pittRegime(Bv);
@@ -441,6 +471,7 @@ export function fitPitt(
     Q: { ...Qq, fixed: qFixed },
     k,
     i0,
+    dUdc: options.dUdc !== undefined ? Math.abs(options.dUdc) : dUdcFromStep,
     baseline: {
       value: p[3] + givenBaseline,
       halfWidth95: fitBaseline ? fit.confidenceInterval95[3] : 0,

@@ -10,6 +10,13 @@ export {
   pittRegime,
 } from "./fit.js";
 export {
+  fitPittRecord,
+  type PittRecordOptions,
+  type PittStepResult,
+  type PittStepSegment,
+  segmentPittSteps,
+} from "./record.js";
+export {
   geometryFactor,
   type PittMethod,
   type PittParameters,

@@ -4,16 +4,24 @@
  * reporting i0 when |∂U/∂c| is known, the regime and identifiability notes.
  */
 import { basename } from "node:path";
-import { fitPitt, type PittFitResult, pittCurrentSeries } from "../../analysis/pitt/index.js";
+import {
+  type FitPittOptions,
+  fitPitt,
+  fitPittRecord,
+  type PittFitResult,
+  type PittStepResult,
+  pittCurrentSeries,
+} from "../../analysis/pitt/index.js";
 import { T_REF } from "../../constants.js";
 import { InputError } from "../../errors.js";
 import { columnsToCsv, toCsv, toJson } from "../../io/csv.js";
+import type { TimeSeries } from "../../io/instruments/index.js";
 import { readTimeSeriesFile } from "../../io/instruments/node.js";
 import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
-import { type Command, parseOptions, stringOption } from "../command.js";
+import { type Command, type CommandContext, parseOptions, stringOption } from "../command.js";
 
 const OPTIONS = {
   radius: { type: "string" },
@@ -29,6 +37,9 @@ const OPTIONS = {
   temperature: { type: "string" },
   weighting: { type: "string" },
   "current-sign": { type: "string" },
+  steps: { type: "boolean" },
+  "min-step": { type: "string" },
+  "initial-x": { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
   force: { type: "boolean" },
@@ -54,12 +65,19 @@ Options:
   --temperature T       default 298.15K
   --weighting W         relative (default) or absolute
   --current-sign S      +1 (default) or -1 to flip the file's current sign
+  --steps               the file is a whole PITT record (time, current, voltage): split it at
+                        the potential steps and fit each; for a sphere without --dUdc/--dUdx,
+                        |dU/dc| per step = |ΔV|·F·V_p/|ΔQ| from the step itself
+  --min-step E          smallest potential step for --steps (default 2mV)
+  --initial-x X         x before the first step (--steps with --material: x per step)
   --out DIR             write params.json, params.csv, fit.csv, pitt.svg
+                        (--steps: steps.csv, steps.json, steps.svg)
   --force               replace a non-empty --out directory
   --json                print the results as JSON on stdout
 
-Example:
-  cathodelab fit pitt step.csv --radius 13.25um --dUdx 1.2V --material NMC333 --out pitt1`;
+Examples:
+  cathodelab fit pitt step.csv --radius 13.25um --dUdx 1.2V --material NMC333 --out pitt1
+  cathodelab fit pitt pitt-record.mpt --steps --radius 13.25um --material NMC333 --out pitt-all`;
 
 function optionalQuantity(
   values: Record<string, unknown>,
@@ -90,7 +108,7 @@ export function pittSummary(r: PittFitResult, file: string, dUdc: number | undef
     geometry: r.geometry,
     length_m: r.radius,
     temperature_K: T,
-    dUdc_V_m3_per_mol: dUdc ?? null,
+    dUdc_V_m3_per_mol: r.dUdc ?? dUdc ?? null,
     D_m2_per_s: quantityJson(r.D),
     D_cm2_per_s: r.D.value * 1e4,
     B: quantityJson(r.B),
@@ -263,6 +281,18 @@ export const command: Command = {
     const tMax = optionalQuantity(values, "t-max", "time");
 
     const series = readTimeSeriesFile(file, { currentSign: signText === "-1" ? -1 : 1 });
+    if (values.steps === true) {
+      return runSteps(ctx, values, file, series, {
+        radius: L,
+        geometry,
+        dUdc,
+        T,
+        baseline,
+        tMin,
+        tMax,
+        weighting,
+      });
+    }
     const result = fitPitt(series.time, series.current, {
       radius: L,
       geometry,
@@ -342,4 +372,177 @@ function pittFigure(r: PittFitResult, title: string): string {
       yScale: "log",
     },
   );
+}
+
+const STEP_COLUMNS = [
+  "step",
+  "step_time_s",
+  "V_before_V",
+  "V_V",
+  "dV_V",
+  "points",
+  "x",
+  "cumulative_charge_C",
+  "D_m2_per_s",
+  "D_ci95_low",
+  "D_ci95_high",
+  "D_determined",
+  "B",
+  "B_ci95_low",
+  "B_ci95_high",
+  "B_determined",
+  "Q_C",
+  "dUdc_V_m3_per_mol",
+  "i0_A_per_m2",
+  "i0_ci95_low",
+  "i0_ci95_high",
+  "i0_determined",
+  "regime",
+  "rms_relative_residual",
+  "notes",
+] as const;
+
+function stepRow(r: PittStepResult): Record<string, string | number | boolean> {
+  const f = r.fit;
+  const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "" : v);
+  return {
+    step: r.index + 1,
+    step_time_s: r.stepTime,
+    V_before_V: r.voltageBefore,
+    V_V: r.voltage,
+    dV_V: r.stepVoltage,
+    points: r.nPoints,
+    x: num(r.x),
+    cumulative_charge_C: r.cumulativeCharge,
+    D_m2_per_s: num(f?.D.value),
+    D_ci95_low: num(f?.D.ci95[0]),
+    D_ci95_high: num(f?.D.ci95[1]),
+    D_determined: f?.D.determined ?? false,
+    B: num(f?.B.value),
+    B_ci95_low: num(f?.B.ci95[0]),
+    B_ci95_high: num(f?.B.ci95[1]),
+    B_determined: f?.B.determined ?? false,
+    Q_C: num(f?.Q.value),
+    dUdc_V_m3_per_mol: num(f?.dUdc),
+    i0_A_per_m2: num(f?.i0?.value),
+    i0_ci95_low: num(f?.i0?.ci95[0]),
+    i0_ci95_high: num(f?.i0?.ci95[1]),
+    i0_determined: f?.i0?.determined ?? false,
+    regime: f?.regime ?? "",
+    rms_relative_residual: num(f?.quality.rmsRelativeResidual),
+    notes: r.error ? `fit failed: ${r.error}` : (f?.notes.join("; ") ?? ""),
+  };
+}
+
+/** `--steps`: fit every potential step of a PITT record; table over the step voltages. */
+async function runSteps(
+  ctx: CommandContext,
+  values: Record<string, unknown>,
+  file: string,
+  series: TimeSeries,
+  options: Omit<FitPittOptions, "Q" | "stepVoltage">,
+): Promise<number> {
+  if (!series.voltage) {
+    throw new InputError("--steps needs a voltage column", {
+      file,
+      field: "voltage",
+      expected: 'a voltage column such as "Ewe/V"',
+    });
+  }
+  const minStepText = stringOption(values, "min-step");
+  const minStep =
+    minStepText === undefined
+      ? undefined
+      : parseQuantity(minStepText, "voltage", { field: "--min-step", positive: true });
+  const materialName = stringOption(values, "material");
+  let hostMoles: number | undefined;
+  let initialX: number | undefined;
+  if (materialName !== undefined && options.geometry !== "planar") {
+    hostMoles = (4 / 3) * Math.PI * options.radius ** 3 * getMaterial(materialName).maxConcentration;
+    const xText = stringOption(values, "initial-x");
+    initialX = xText === undefined ? undefined : Number(xText);
+    if (initialX !== undefined && !(initialX >= 0 && initialX <= 1.2)) {
+      throw new InputError("--initial-x must be a Li fraction", {
+        field: "--initial-x",
+        value: xText,
+        expected: "a number in 0…1",
+      });
+    }
+  }
+  const rows = fitPittRecord(series.time, series.current, series.voltage, {
+    ...options,
+    minStep,
+    hostMoles,
+    initialX,
+  });
+  const table = rows.map(stepRow);
+  const outDir = stringOption(values, "out");
+  if (outDir !== undefined) {
+    await OutputDir.with(outDir, { force: values.force === true }, (out) => {
+      out.write("steps.csv", toCsv(STEP_COLUMNS, table));
+      out.write(
+        "steps.json",
+        toJson({ file, radius_m: options.radius, geometry: options.geometry, steps: table }),
+      );
+      const ok = rows.filter((r) => r.fit);
+      const pick = (g: (r: PittStepResult) => number | undefined) => {
+        const x: number[] = [];
+        const y: number[] = [];
+        for (const r of ok) {
+          const v = g(r);
+          if (v !== undefined && v > 0 && Number.isFinite(v)) {
+            x.push(r.voltage);
+            y.push(v);
+          }
+        }
+        return { x, y };
+      };
+      out.write(
+        "steps.svg",
+        renderPlot(
+          [
+            {
+              label: "D / (m2/s) x 1e14",
+              style: "both",
+              ...scaleY(
+                pick((r) => r.fit?.D.value),
+                1e14,
+              ),
+            },
+            { label: "i0 / (A/m2)", style: "both", ...pick((r) => r.fit?.i0?.value) },
+            { label: "B", style: "both", dash: "4 2", ...pick((r) => r.fit?.B.value) },
+          ],
+          {
+            title: `${basename(file)}: PITT steps`,
+            xLabel: "step potential / V",
+            yLabel: "value",
+            yScale: "log",
+          },
+        ),
+      );
+    });
+  }
+  if (values.json === true) ctx.stdout(toJson({ file, steps: table }));
+  else {
+    const lines = [
+      `${basename(file)}: ${rows.length} PITT steps (${options.geometry ?? "sphere"}, L = ${(options.radius * 1e6).toPrecision(4)} um)`,
+    ];
+    lines.push("  step   V/V      dV/mV  D/(cm2/s)        B   i0/(mA/cm2)  regime");
+    for (const r of rows) {
+      const f = r.fit;
+      lines.push(
+        f
+          ? `  ${String(r.index + 1).padStart(4)}  ${r.voltage.toFixed(4)}  ${(r.stepVoltage * 1e3).toFixed(1).padStart(6)}  ${(f.D.value * 1e4).toExponential(2)}${f.D.determined ? " " : "?"}  ${f.B.value.toPrecision(3).padStart(7)}${f.B.determined ? " " : "?"}  ${f.i0 ? (f.i0.value / 10).toExponential(2) : "    -   "}${f.i0 && !f.i0.determined ? "?" : " "}  ${f.regime}`
+          : `  ${String(r.index + 1).padStart(4)}  ${r.voltage.toFixed(4)}  fit failed: ${r.error}`,
+      );
+    }
+    lines.push("  (? = not determined by the data; see steps.csv notes)");
+    if (outDir) lines.push(`wrote ${outDir}/ (steps.csv, steps.json, steps.svg)`);
+    ctx.stdout(`${lines.join("\n")}\n`);
+  }
+  return 0;
+}
+
+function scaleY(s: { x: number[]; y: number[] }, factor: number): { x: number[]; y: number[] } {
+  return { x: s.x, y: s.y.map((v) => v * factor) };
 }

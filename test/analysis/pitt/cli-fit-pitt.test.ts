@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { pittCurrentSeries } from "../../../src/analysis/pitt/index.js";
 import { main } from "../../../src/cli/main.js";
 import { GAS_CONSTANT, T_REF } from "../../../src/constants.js";
+import { pittRecord, STEPS } from "./synthetic.js";
 
 function context() {
   const out: string[] = [];
@@ -74,6 +75,52 @@ test("cathodelab fit pitt: a synthetic sphere transient round-trips through a CS
       assert.equal(await main(argv, c.ctx), 2, argv.join(" "));
       assert.ok(c.err.join("").includes("error"));
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("cathodelab fit pitt --steps: a whole record, one row per step", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cathodelab-pitt-steps-"));
+  try {
+    const { t, v, c } = pittRecord();
+    const file = join(dir, "record.csv");
+    writeFileSync(file, `time/s,I/A,Ewe/V\n${t.map((x, i) => `${x},${c[i]},${v[i]}`).join("\n")}\n`);
+    const a = context();
+    const out = join(dir, "steps");
+    const code = await main(
+      [
+        "fit",
+        "pitt",
+        file,
+        "--steps",
+        "--radius",
+        "5um",
+        "--material",
+        "NMC811",
+        "--initial-x",
+        "0.6",
+        "--out",
+        out,
+        "--json",
+      ],
+      a.ctx,
+    );
+    assert.equal(code, 0, a.err.join(""));
+    const s = JSON.parse(a.out.join(""));
+    assert.equal(s.steps.length, STEPS.length);
+    s.steps.forEach((row: { D_m2_per_s: number; B: number; dUdc_V_m3_per_mol: number }, k: number) => {
+      // exact data through a CSV with full precision: LM tolerance
+      assert.ok(Math.abs(row.D_m2_per_s / STEPS[k].D - 1) < 1e-5);
+      assert.ok(Math.abs(row.B / STEPS[k].B - 1) < 1e-5);
+      assert.ok(Math.abs(row.dUdc_V_m3_per_mol / STEPS[k].dUdc - 1) < 1e-5);
+    });
+    for (const f of ["steps.csv", "steps.json", "steps.svg"]) assert.ok(existsSync(join(out, f)), f);
+    // no voltage column → exit 2
+    const noV = join(dir, "noV.csv");
+    writeFileSync(noV, `time/s,I/A\n${t.map((x, i) => `${x},${c[i]}`).join("\n")}\n`);
+    const b = context();
+    assert.equal(await main(["fit", "pitt", noV, "--steps", "--radius", "5um"], b.ctx), 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
