@@ -51,7 +51,7 @@ test("closed forms: hollow sphere becomes solid; a hole touching the border stay
 
 test("property: the sweep + flood algorithm equals a plain breadth-first flood from the border (random 3-D masks)", () => {
   const ref = (m: Uint8Array, [nz, ny, nx]: number[], full: boolean): number[] => {
-    const out = Array.from(m, (v) => (v ? 1 : 0));
+    const out: number[] = Array.from(m, (v) => (v ? 1 : 0));
     const q: number[] = [];
     const at = (z: number, y: number, x: number) => x + nx * (y + ny * z);
     for (let z = 0; z < nz; z++)
