@@ -282,7 +282,8 @@ export function fitPitt(
         const r = weight[k] * (Q * unit[k] - target[k]);
         cost += r * r;
       }
-      candidates.push({ lnD: Math.log(D), lnB: Math.log(B), lnQ: Math.log(Math.abs(Q)), cost });
+      if (Number.isFinite(cost))
+        candidates.push({ lnD: Math.log(D), lnB: Math.log(B), lnQ: Math.log(Math.abs(Q)), cost });
     }
   }
   if (candidates.length === 0)
@@ -327,16 +328,23 @@ export function fitPitt(
       qFixed ? Math.log(Math.abs(options.Q as number)) : start.lnQ,
       0,
     ];
-    const r = leastSquares({ nResiduals: m, residual, jacobian }, p0, {
-      lower,
-      upper,
-      fixed,
-      maxIterations: options.maxIterations ?? 200,
-      typical: [1, 1, 1, 1e-3 * maxAbs],
-    });
-    if (!best || r.cost < best.cost) best = r;
+    let r: ReturnType<typeof leastSquares>;
+    try {
+      r = leastSquares({ nResiduals: m, residual, jacobian }, p0, {
+        lower,
+        upper,
+        fixed,
+        maxIterations: options.maxIterations ?? 200,
+        typical: [1, 1, 1, 1e-3 * maxAbs],
+      });
+    } catch {
+      continue; // a start where the model is not finite: try the next one
+    }
+    if (Number.isFinite(r.cost) && (!best || r.cost < best.cost)) best = r;
   }
-  const fit = best as ReturnType<typeof leastSquares>;
+  if (!best)
+    throw new InputError("the PITT model could not be fitted from any starting point", { field: "current" });
+  const fit = best;
   const p = fit.params;
   const n = 4;
   const cov = fit.covariance;
