@@ -13,7 +13,7 @@
 
 import { InputError } from "../errors.js";
 import { distanceTransform } from "./distance.js";
-import { isosurfaceArea } from "./marching-cubes.js";
+import { maskSurfaceArea } from "./marching-cubes.js";
 import { blackTophat, greyOpening } from "./morphology.js";
 import { radialShellProfile, type ShellProfile } from "./radial-profile.js";
 import { skeletonize } from "./skeleton.js";
@@ -224,11 +224,11 @@ export function segmentCracks(grey: Volume, particles: Volume, options: CrackOpt
     const crackVol: Volume<Uint8Array> = { data: crack, shape: g.shape, spacing: g.spacing };
     const solidVol: Volume<Uint8Array> = { data: solid, shape: g.shape, spacing: g.spacing };
     const particleVol: Volume<Uint8Array> = { data: inP, shape: g.shape, spacing: g.spacing };
-    const crackArea = nC > 0 ? isosurfaceArea(crackVol, { level: 0.5, pad: true }) : 0;
+    const crackArea = nC > 0 ? maskSurfaceArea(crackVol) : 0;
     const solidArea =
       options.smoothing && typeof options.smoothing === "object"
         ? smoothedSurfaceArea(solidVol, options.smoothing)
-        : isosurfaceArea(solidVol, { level: 0.5, pad: true });
+        : maskSurfaceArea(solidVol);
     const solidVolume = (nP - nC) * vv;
     const sv = solidVolume > 0 ? solidArea / solidVolume : Number.NaN;
     const dSolid = Math.cbrt((6 * solidVolume) / Math.PI);

@@ -352,10 +352,127 @@ export function isosurfaceArea(volume: Volume, options: MarchingCubesOptions = {
 }
 
 /**
+ * Area [m²] of the marching-cubes surface in each of the 256 cube cases of a 0/1 mask at level
+ * 0.5: every vertex sits at an edge midpoint and every ambiguous face is a tie (joined), so the
+ * area depends only on the case and the spacing. Cached per spacing.
+ */
+const caseAreaCache = new Map<string, Float64Array>();
+function maskCaseAreas(dz: number, dy: number, dx: number): Float64Array {
+  const key = `${dz},${dy},${dx}`;
+  const hit = caseAreaCache.get(key);
+  if (hit) return hit;
+  const areas = new Float64Array(256);
+  const mid = (e: number, out: number[]) => {
+    const p = EDGE_CORNERS[2 * e];
+    const q = EDGE_CORNERS[2 * e + 1];
+    out[0] = (((p & 1) + (q & 1)) / 2) * dx;
+    out[1] = ((((p >> 1) & 1) + ((q >> 1) & 1)) / 2) * dy;
+    out[2] = ((((p >> 2) & 1) + ((q >> 2) & 1)) / 2) * dz;
+  };
+  const A = [0, 0, 0];
+  const B = [0, 0, 0];
+  const C = [0, 0, 0];
+  for (let cfg = 1; cfg < 255; cfg++) {
+    const tris = caseTriangles(cfg, 0x3f);
+    let sum = 0;
+    for (let j = 0; j < tris.length; j += 3) {
+      mid(tris[j], A);
+      mid(tris[j + 1], B);
+      mid(tris[j + 2], C);
+      const u0 = B[0] - A[0];
+      const u1 = B[1] - A[1];
+      const u2 = B[2] - A[2];
+      const w0 = C[0] - A[0];
+      const w1 = C[1] - A[1];
+      const w2 = C[2] - A[2];
+      sum += 0.5 * Math.hypot(u1 * w2 - u2 * w1, u2 * w0 - u0 * w2, u0 * w1 - u1 * w0);
+    }
+    areas[cfg] = sum;
+  }
+  caseAreaCache.set(key, areas);
+  return areas;
+}
+
+/**
+ * Mask kernel: Σ over cubes of the case area. `fill(k, buf)` writes plane k (0/1) of the
+ * (already padded) nz × ny × nx sample grid.
+ */
+function maskArea(
+  nz: number,
+  ny: number,
+  nx: number,
+  spacing: readonly number[],
+  fill: (k: number, buf: Uint8Array) => void,
+): number {
+  if (nz < 2 || ny < 2 || nx < 2) return 0;
+  const areas = maskCaseAreas(spacing[0], spacing[1], spacing[2]);
+  let lo = new Uint8Array(nx * ny);
+  let hi = new Uint8Array(nx * ny);
+  let loRow = new Uint8Array(ny);
+  let hiRow = new Uint8Array(ny);
+  const col = new Uint8Array(nx);
+  const flags = (buf: Uint8Array, out: Uint8Array) => {
+    for (let y = 0; y < ny; y++) {
+      let f = 0;
+      const o = y * nx;
+      for (let x = 0; x < nx; x++) f |= buf[o + x] ? 1 : 2;
+      out[y] = f;
+    }
+  };
+  let area = 0;
+  fill(0, hi);
+  flags(hi, hiRow);
+  for (let k = 0; k + 1 < nz; k++) {
+    const t = lo;
+    lo = hi;
+    hi = t;
+    const tr = loRow;
+    loRow = hiRow;
+    hiRow = tr;
+    fill(k + 1, hi);
+    flags(hi, hiRow);
+    for (let y = 0; y + 1 < ny; y++) {
+      if ((loRow[y] | loRow[y + 1] | hiRow[y] | hiRow[y + 1]) !== 3) continue;
+      const r0 = nx * y;
+      for (let x = 0; x < nx; x++)
+        col[x] = lo[r0 + x] | (lo[r0 + nx + x] << 1) | (hi[r0 + x] << 2) | (hi[r0 + nx + x] << 3);
+      let c0 = SPREAD[col[0]];
+      for (let x = 0; x + 1 < nx; x++) {
+        const c1 = SPREAD[col[x + 1]];
+        area += areas[c0 | (c1 << 1)];
+        c0 = c1;
+      }
+    }
+  }
+  return area;
+}
+
+/**
+ * Surface area [m²] of a binary mask (non-zero = inside): marching cubes at level 0.5 after
+ * padding by one voxel, as `isosurfaceArea(mask01, { level: 0.5, pad: true })`, but computed from
+ * a per-case area table (all vertices of a 0/1 field sit at edge midpoints).
+ */
+export function maskSurfaceArea(mask: Volume): number {
+  const [nz, ny, nx] = mask.shape;
+  const d = mask.data;
+  const px = nx + 2;
+  return maskArea(nz + 2, ny + 2, nx + 2, mask.spacing, (k, buf) => {
+    buf.fill(0);
+    const z = k - 1;
+    if (z < 0 || z >= nz) return;
+    for (let y = 0; y < ny; y++) {
+      const src = nx * (y + ny * z);
+      const dst = 1 + px * (y + 1);
+      for (let x = 0; x < nx; x++) buf[dst + x] = d[src + x] !== 0 ? 1 : 0;
+    }
+  });
+}
+
+/**
  * Surface area [m²] of the voxels with `labels.data[i] === label`, meshed at level 0.5 on the
  * 0/1 mask padded by one voxel (so the object is closed even where it touches the volume edge),
  * restricted to `box` (the label's bounding box; voxel indices, max exclusive).
- * Equals `isosurfaceArea` of the cropped, padded mask, without allocating the mask.
+ * Equals `maskSurfaceArea` of the cropped mask, without allocating the mask.
  */
 export function labelSurfaceArea(labels: Volume, label: number, box: BoundingBox): number {
   const [, ny, nx] = labels.shape;
@@ -363,19 +480,8 @@ export function labelSurfaceArea(labels: Volume, label: number, box: BoundingBox
   const bz = box.z1 - box.z0;
   const by = box.y1 - box.y0;
   const bx = box.x1 - box.x0;
-  const g: Grid = {
-    nz: bz + 2,
-    ny: by + 2,
-    nx: bx + 2,
-    oz: box.z0 - 1,
-    oy: box.y0 - 1,
-    ox: box.x0 - 1,
-    dz: labels.spacing[0],
-    dy: labels.spacing[1],
-    dx: labels.spacing[2],
-  };
   const px = bx + 2;
-  const fill: PlaneFill = (k, buf) => {
+  return maskArea(bz + 2, by + 2, bx + 2, labels.spacing, (k, buf) => {
     buf.fill(0);
     const z = k - 1;
     if (z < 0 || z >= bz) return;
@@ -384,6 +490,5 @@ export function labelSurfaceArea(labels: Volume, label: number, box: BoundingBox
       const dst = 1 + px * (y + 1);
       for (let x = 0; x < bx; x++) buf[dst + x] = d[src + x] === label ? 1 : 0;
     }
-  };
-  return march(g, fill, 0.5, null);
+  });
 }

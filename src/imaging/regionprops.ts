@@ -83,42 +83,60 @@ export function regionProperties(labels: Volume, options: RegionPropertiesOption
       expected: labels.shape.join("×"),
     });
   }
-  let maxLabel = 0;
-  let minLabel = 0;
-  for (let i = 0; i < lab.length; i++) {
-    const l = lab[i];
-    if (l > maxLabel) maxLabel = l;
-    else if (l < minLabel) minLabel = l;
-  }
-  const isFloat = lab instanceof Float32Array || lab instanceof Float64Array;
-  if (minLabel < 0 || (isFloat && lab.some((l) => !Number.isInteger(l)))) {
-    throw new InputError("label volume must hold non-negative integers", {
-      field: "labels",
-      value: isFloat ? "non-integer or negative values" : String(minLabel),
-      expected: "integers ≥ 0",
-    });
-  }
-  const m = maxLabel + 1;
-  const count = new Float64Array(m);
-  const sz = new Float64Array(m);
-  const sy = new Float64Array(m);
-  const sx = new Float64Array(m);
-  const z0 = new Int32Array(m).fill(nz);
-  const y0 = new Int32Array(m).fill(ny);
-  const x0 = new Int32Array(m).fill(nx);
-  const z1 = new Int32Array(m).fill(-1);
-  const y1 = new Int32Array(m).fill(-1);
-  const x1 = new Int32Array(m).fill(-1);
+  // Per-label accumulators, grown on demand (one pass: no separate max-label scan).
+  let m = 0;
+  let count = new Float64Array(0);
+  let sz = count;
+  let sy = count;
+  let sx = count;
+  let z0 = new Int32Array(0);
+  let y0 = z0;
+  let x0 = z0;
+  let z1 = z0;
+  let y1 = z0;
+  let x1 = z0;
   // Intensity sums shifted by the first value seen (numerically stable variance).
-  const shift = new Float64Array(m);
-  const si = new Float64Array(m);
-  const si2 = new Float64Array(m);
-  const imin = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
-  const imax = new Float64Array(m).fill(Number.NEGATIVE_INFINITY);
+  let shift = count;
+  let si = count;
+  let si2 = count;
+  let imin = count;
+  let imax = count;
   // Exposed faces per axis.
-  const fz = new Float64Array(m);
-  const fy = new Float64Array(m);
-  const fx = new Float64Array(m);
+  let fz = count;
+  let fy = count;
+  let fx = count;
+  const growF = (a: Float64Array, size: number, fill: number) => {
+    const b = new Float64Array(size).fill(fill);
+    b.set(a);
+    return b;
+  };
+  const growI = (a: Int32Array, size: number, fill: number) => {
+    const b = new Int32Array(size).fill(fill);
+    b.set(a);
+    return b;
+  };
+  const grow = (label: number) => {
+    const size = Math.max(label + 1, 2 * m, 64);
+    count = growF(count, size, 0);
+    sz = growF(sz, size, 0);
+    sy = growF(sy, size, 0);
+    sx = growF(sx, size, 0);
+    z0 = growI(z0, size, nz);
+    y0 = growI(y0, size, ny);
+    x0 = growI(x0, size, nx);
+    z1 = growI(z1, size, -1);
+    y1 = growI(y1, size, -1);
+    x1 = growI(x1, size, -1);
+    shift = growF(shift, size, 0);
+    si = growF(si, size, 0);
+    si2 = growF(si2, size, 0);
+    imin = growF(imin, size, Number.POSITIVE_INFINITY);
+    imax = growF(imax, size, Number.NEGATIVE_INFINITY);
+    fz = growF(fz, size, 0);
+    fy = growF(fy, size, 0);
+    fx = growF(fx, size, 0);
+    m = size;
+  };
   const plane = nx * ny;
   // Row by row in runs of equal labels: count, coordinate sums, bbox and the two x-faces per run
   // are per run; y/z faces and intensity per voxel.
@@ -131,6 +149,14 @@ export function regionProperties(labels: Volume, options: RegionPropertiesOption
         let e = x + 1;
         while (e < nx && lab[row + e] === l) e++;
         if (l !== 0) {
+          if (!(l > 0) || !Number.isInteger(l)) {
+            throw new InputError("label volume must hold non-negative integers", {
+              field: "labels",
+              value: String(l),
+              expected: "integers ≥ 0",
+            });
+          }
+          if (l >= m) grow(l);
           const len = e - x;
           if (count[l] === 0 && inten) shift[l] = inten[row + x];
           count[l] += len;

@@ -8,7 +8,9 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import {
   isosurfaceArea,
+  labelSurfaceArea,
   marchingCubes,
+  maskSurfaceArea,
   meshSurfaceArea,
   meshVolume,
 } from "../../src/imaging/marching-cubes.js";
@@ -112,4 +114,25 @@ test("spacing scales areas: doubling all spacings multiplies the area by 4", () 
 test("a non-finite level is rejected", () => {
   const c = fx.cases[0];
   assert.throws(() => marchingCubes(caseVolume(c), { level: Number.NaN }), /level/);
+});
+
+test("mask fast path (per-case area table) equals the general kernel on every mask fixture", () => {
+  for (const c of fx.cases) {
+    if (!c.mask) continue;
+    const v = caseVolume(c);
+    const general = isosurfaceArea(v, { level: 0.5, pad: true });
+    const u8: Volume<Uint8Array> = { data: Uint8Array.from(v.data), shape: v.shape, spacing: v.spacing };
+    // Same triangles, different summation order: relative 1e-12.
+    assert.ok(Math.abs(maskSurfaceArea(u8) / general - 1) < 1e-12, c.name);
+    const lab: Volume<Int32Array> = {
+      data: Int32Array.from(v.data, (x) => 3 * x),
+      shape: v.shape,
+      spacing: v.spacing,
+    };
+    const [nz, ny, nx] = v.shape;
+    assert.ok(
+      Math.abs(labelSurfaceArea(lab, 3, { z0: 0, y0: 0, x0: 0, z1: nz, y1: ny, x1: nx }) / general - 1) <
+        1e-12,
+    );
+  }
 });

@@ -81,3 +81,18 @@ test("Allen–Cahn option: smoothed area of the voxel sphere (label 1, r = 5 vox
   );
   assert.ok(Number.isNaN(props[0].smoothedSurfaceArea));
 });
+
+test("negative or fractional labels are rejected", () => {
+  const bad: Volume<Float64Array> = {
+    data: Float64Array.from([0, 1, 1.5, 0]),
+    shape: [1, 2, 2],
+    spacing: [1, 1, 1],
+  };
+  assert.throws(() => regionProperties(bad), /non-negative integers/);
+  const neg: Volume<Int32Array> = {
+    data: Int32Array.from([0, -2, 1, 0]),
+    shape: [1, 2, 2],
+    spacing: [1, 1, 1],
+  };
+  assert.throws(() => regionProperties(neg), /non-negative integers/);
+});
