@@ -19,4 +19,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: "fit", summary: "fit EIS, PITT or GITT data (equivalent circuits, sphere series, Weppner-Huggins)", load: async () => (await import("./commands/fit.js")).command },
   { name: "ratelimit", summary: "interface- and diffusion-limited C-rates and Biot numbers of a particle (seed 000)", load: async () => (await import("./commands/ratelimit.js")).command },
   { name: "kk", summary: "Kramers-Kronig (lin-KK) validity test of impedance spectra", load: async () => (await import("./commands/kk.js")).command },
+  { name: "tomo", summary: "crack quantification of tomograms: analyze, compare pristine/charged, synth", load: async () => (await import("./commands/tomo.js")).command },
+  { name: "fracture", summary: "phase-field fracture of a polycrystalline particle during charge (seed 001)", load: async () => (await import("./commands/fracture.js")).command },
 ];

@@ -16,3 +16,4 @@ export * from "./smoothing.js";
 export * from "./synthetic.js";
 export * from "./threshold.js";
 export * from "./volume.js";
+export * from "./watershed.js";
