@@ -154,7 +154,7 @@ export class ElasticitySolver {
   private readonly lambdaUnit: number;
   private readonly muUnit: number;
   /** Dense-Cholesky threshold on the coarsest level [dofs]. */
-  private static readonly COARSE_DOFS = 1500;
+  private static readonly COARSE_DOFS = 400;
 
   /**
    * @param grid cells per side and spacing [m]
@@ -592,7 +592,10 @@ export class ElasticitySolver {
    * Load vector f = Σ_e ∫ Bᵀ C_e ε*_e dV from per-cell eigenstrain (6 per cell, [-]) and the
    * moduli set by setModulus. Returns a new array of length dofCount.
    */
-  eigenstrainLoad(eigenstrain: Float64Array, out: Float64Array = new Float64Array(this.dofCount)): Float64Array {
+  eigenstrainLoad(
+    eigenstrain: Float64Array,
+    out: Float64Array = new Float64Array(this.dofCount),
+  ): Float64Array {
     const mod = this.modulus;
     if (!mod) throw new Error("setModulus first");
     out.fill(0);

@@ -1,0 +1,374 @@
+/**
+ * `cathodelab fracture`: chemo-mechanical phase-field fracture of a polycrystalline secondary
+ * particle along a slow charge (seed 001). Thin over src/mechanics.
+ */
+import { InputError } from "../../errors.js";
+import { columnsToCsv, toJson } from "../../io/csv.js";
+import { OutputDir } from "../../io/output-dir.js";
+import { getMaterial } from "../../materials/index.js";
+import { type FractureRunResult, runFracture } from "../../mechanics/fracture-run.js";
+import { fieldSlice, slicePng, vtiImage } from "../../mechanics/render.js";
+import { parseProtocol } from "../../protocol/parse.js";
+import type { Step } from "../../protocol/steps.js";
+import { renderPlot } from "../../report/svg-plot.js";
+import { parseQuantity } from "../../units.js";
+import { type Command, parseOptions, stringOption } from "../command.js";
+import { ProgressBar } from "../progress.js";
+
+const OPTIONS = {
+  material: { type: "string" },
+  dim: { type: "string" },
+  grains: { type: "string" },
+  diameter: { type: "string" },
+  "binder-shell": { type: "string" },
+  "binder-modulus": { type: "string" },
+  protocol: { type: "string" },
+  cutoff: { type: "string" },
+  cells: { type: "string" },
+  steps: { type: "string" },
+  length: { type: "string" },
+  "fracture-energy": { type: "string" },
+  "gb-ratio": { type: "string" },
+  split: { type: "string" },
+  seed: { type: "string" },
+  out: { type: "string" },
+  force: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+const HELP = `Usage: cathodelab fracture --material NAME --diameter D [options] --out DIR
+
+Phase-field (AT2) fracture of a polycrystalline secondary particle charged slowly (seed 001,
+Parks et al. 2023): Voronoi grains with random c axes, transversely isotropic lattice strain
+from the material's a(x), c(x), lower toughness on grain boundaries, optional binder shell.
+At slow rates x is uniform and the voltage is U(x).
+
+Required:
+  --material NAME         NMC111 (NMC333), NMC532, NMC622, NMC811 or NCA
+  --diameter D            secondary-particle diameter, e.g. 14um
+  --protocol TEXT         e.g. "Charge at C/50 until 4.5 V" (the first charge step gives the
+                          C-rate and cut-off; later hold steps do not change a uniform x)
+  or --cutoff V           cut-off voltage, e.g. 4.5V
+
+Options:
+  --dim 2|3               plane-strain slice (default) or 3D
+  --grains N              number of primary grains (default 400)
+  --binder-shell D        outer diameter of a binder shell, e.g. 20um (default: none)
+  --binder-modulus E      binder Young's modulus (default 0.3GPa)
+  --cells N               grid cells per side (default 256 in 2D, 64 in 3D)
+  --steps N               load steps in x to the cut-off (default 200)
+  --length L              phase-field length ℓ (default 50nm); if the grid cannot resolve it,
+                          ℓ = 2 cells and G_c scaled to keep the strength √(27EG_c/256ℓ)
+  --fracture-energy G     bulk G_c in J/m2 (default 5)
+  --gb-ratio R            grain-boundary / bulk toughness ratio (default 0.2)
+  --split amor|none       energy split driving damage (default amor)
+  --seed N                random seed (default 1)
+  --out DIR               write steps.csv, summary.json, damage_vs_voltage.svg,
+                          damage.png, stress.png, fields.vti
+  --force                 replace a non-empty --out directory
+  --json                  print the summary as JSON on stdout
+
+Example:
+  cathodelab fracture --material NMC811 --dim 2 --grains 400 --diameter 14um \\
+    --binder-shell 20um --protocol "Charge at C/50 until 4.5 V" --seed 1 --out frac811`;
+
+function integerOption(
+  values: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  lo: number,
+  hi: number,
+): number {
+  const text = stringOption(values, name);
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < lo || v > hi) {
+    throw new InputError(`--${name} must be an integer from ${lo} to ${hi}`, {
+      field: `--${name}`,
+      value: text,
+      expected: `an integer ${lo}…${hi}`,
+    });
+  }
+  return v;
+}
+
+/** First charge step of a protocol: its C-rate (if given) and cut-off voltage. */
+export function chargeFromProtocol(text: string): { cRate?: number; cutoff: number } {
+  const protocol = parseProtocol(text, { file: "--protocol" });
+  const flat: Step[] = [];
+  const walk = (steps: readonly Step[]): void => {
+    for (const s of steps) {
+      if (s.type === "repeat") walk(s.steps);
+      else flat.push(s);
+    }
+  };
+  walk(protocol.steps);
+  for (const s of flat) {
+    if ((s.type === "cc" || s.type === "cccv") && s.direction === "charge") {
+      const cRate = "cRate" in s.current ? s.current.cRate : undefined;
+      const cutoff = s.type === "cccv" ? s.voltage : s.until.find((u) => u.kind === "voltage");
+      const v =
+        typeof cutoff === "number"
+          ? cutoff
+          : cutoff && cutoff.kind === "voltage"
+            ? cutoff.voltage
+            : undefined;
+      if (v === undefined)
+        throw new InputError("the charge step has no voltage cut-off", {
+          field: "--protocol",
+          value: text,
+          expected: '"Charge at C/50 until 4.5 V"',
+        });
+      return { cRate, cutoff: v };
+    }
+  }
+  throw new InputError("the protocol has no charge step", {
+    field: "--protocol",
+    value: text,
+    expected: 'a charge step such as "Charge at C/50 until 4.5 V"',
+  });
+}
+
+function summaryOf(result: FractureRunResult, meta: Record<string, unknown>): Record<string, unknown> {
+  const last = result.steps[result.steps.length - 1];
+  return {
+    ...meta,
+    phaseFieldLength_m: result.length,
+    fractureEnergyUsed_J_per_m2: result.fractureEnergy,
+    gridSpacing_m: result.polycrystal.spacing,
+    xEnd: result.xEnd,
+    initiation: result.initiation,
+    final: last,
+  };
+}
+
+export const command: Command = {
+  name: "fracture",
+  summary: "phase-field fracture of a polycrystalline particle during charge (seed 001)",
+  help: HELP,
+  async run(argv, ctx) {
+    const { values, help } = parseOptions(argv, OPTIONS, false);
+    if (help) {
+      ctx.stdout(`${HELP}\n`);
+      return 0;
+    }
+    const material = getMaterial(stringOption(values, "material", true, "a material name such as NMC811"));
+    const dimText = stringOption(values, "dim") ?? "2";
+    if (dimText !== "2" && dimText !== "3")
+      throw new InputError("--dim must be 2 or 3", { field: "--dim", value: dimText, expected: "2 or 3" });
+    const dim = dimText === "3" ? 3 : 2;
+    const diameter = parseQuantity(
+      stringOption(values, "diameter", true, "a diameter with unit, e.g. 14um"),
+      "length",
+      { field: "--diameter", positive: true },
+    );
+    const shellText = stringOption(values, "binder-shell");
+    const shell =
+      shellText === undefined
+        ? undefined
+        : parseQuantity(shellText, "length", { field: "--binder-shell", positive: true });
+    if (shell !== undefined && shell <= diameter) {
+      throw new InputError("--binder-shell must be larger than --diameter", {
+        field: "--binder-shell",
+        value: shellText,
+        expected: `an outer diameter > ${diameter * 1e6} µm`,
+      });
+    }
+    const protocolText = stringOption(values, "protocol");
+    const cutoffText = stringOption(values, "cutoff");
+    let cutoff: number;
+    let cRate: number | undefined;
+    if (protocolText !== undefined) {
+      if (cutoffText !== undefined)
+        throw new InputError("give --protocol or --cutoff, not both", { field: "--cutoff" });
+      ({ cutoff, cRate } = chargeFromProtocol(protocolText));
+    } else if (cutoffText !== undefined)
+      cutoff = parseQuantity(cutoffText, "voltage", { field: "--cutoff", positive: true });
+    else
+      throw new InputError("missing --protocol or --cutoff", {
+        field: "--protocol",
+        expected: '"Charge at C/50 until 4.5 V" or --cutoff 4.5V',
+      });
+    const u0 = material.openCircuitPotential(1);
+    if (!(cutoff > u0) || material.openCircuitPotential(material.validRange[0]) < cutoff) {
+      throw new InputError(`cut-off ${cutoff} V is outside the material's charge range`, {
+        field: protocolText !== undefined ? "--protocol" : "--cutoff",
+        value: String(cutoff),
+        expected: `a voltage between ${u0.toFixed(2)} and ${material.openCircuitPotential(material.validRange[0]).toFixed(2)} V`,
+      });
+    }
+    const grains = integerOption(values, "grains", 400, 1, 100000);
+    const cells = integerOption(values, "cells", dim === 2 ? 256 : 64, 16, dim === 2 ? 4096 : 256);
+    const steps = integerOption(values, "steps", 200, 1, 100000);
+    const seed = integerOption(values, "seed", 1, 0, 2 ** 31 - 1);
+    const lengthText = stringOption(values, "length");
+    const length =
+      lengthText === undefined
+        ? 50e-9
+        : parseQuantity(lengthText, "length", { field: "--length", positive: true });
+    const gcText = stringOption(values, "fracture-energy");
+    const gc =
+      gcText === undefined
+        ? 5
+        : parseQuantity(gcText, "energyPerArea", {
+            field: "--fracture-energy",
+            positive: true,
+            defaultUnit: "J/m2",
+          });
+    const ratioText = stringOption(values, "gb-ratio");
+    const ratio =
+      ratioText === undefined
+        ? 0.2
+        : parseQuantity(ratioText, "dimensionless", { field: "--gb-ratio", positive: true });
+    if (ratio > 1)
+      throw new InputError("--gb-ratio must be in (0, 1]", {
+        field: "--gb-ratio",
+        value: ratioText,
+        expected: "0 < ratio ≤ 1",
+      });
+    const binderText = stringOption(values, "binder-modulus");
+    const binderModulus =
+      binderText === undefined
+        ? 0.3e9
+        : parseQuantity(binderText, "pressure", { field: "--binder-modulus", positive: true });
+    const split = stringOption(values, "split") ?? "amor";
+    if (split !== "amor" && split !== "none")
+      throw new InputError("--split must be amor or none", {
+        field: "--split",
+        value: split,
+        expected: "amor or none",
+      });
+    const outPath = stringOption(values, "out");
+    const out = outPath !== undefined ? OutputDir.open(outPath, { force: values.force === true }) : undefined;
+
+    const bar = new ProgressBar("fracture", ctx.stderr, ctx.isTTY);
+    let result: FractureRunResult;
+    try {
+      result = runFracture({
+        material,
+        dim,
+        cells,
+        particleRadius: diameter / 2,
+        grains,
+        binderShellRadius: shell === undefined ? undefined : shell / 2,
+        binderModulus,
+        length,
+        fractureEnergy: gc,
+        boundaryToughnessRatio: ratio,
+        split,
+        cutoffVoltage: cutoff,
+        steps,
+        seed,
+        onStep: (s, i, total) =>
+          bar.update(i / total, `${s.voltage.toFixed(3)} V  d̄ ${s.meanDamage.toFixed(3)}`),
+      });
+    } catch (error) {
+      out?.abort();
+      throw error;
+    }
+    bar.finish();
+    const meta = {
+      material: material.name,
+      dim,
+      grains,
+      diameter_m: diameter,
+      binderShellDiameter_m: shell ?? null,
+      binderModulus_Pa: binderModulus,
+      cRate: cRate ?? null,
+      cutoff_V: cutoff,
+      cells,
+      steps,
+      fractureEnergy_J_per_m2: gc,
+      boundaryToughnessRatio: ratio,
+      split,
+      seed,
+      note:
+        cRate !== undefined && cRate > 1 / 20
+          ? "x is taken uniform (slow-charge limit); at this C-rate a radial profile from the particle model should be used (library: lithiumProfile)"
+          : "x uniform, voltage = U(x) (slow-charge limit)",
+    };
+    const summary = summaryOf(result, meta);
+    if (out) {
+      try {
+        const s = result.steps;
+        const col = (f: (r: (typeof s)[number]) => number): Float64Array => Float64Array.from(s, f);
+        out.write(
+          "steps.csv",
+          columnsToCsv({
+            x: col((r) => r.x),
+            voltage_V: col((r) => r.voltage),
+            strain_a: col((r) => r.strainA),
+            strain_c: col((r) => r.strainC),
+            mean_damage: col((r) => r.meanDamage),
+            cracked_fraction: col((r) => r.crackedFraction),
+            boundary_damage_share: col((r) => r.boundaryDamageShare),
+            boundary_cell_fraction: col((r) => r.boundaryCellFraction),
+            crack_area: col((r) => r.crackArea),
+            crack_area_per_surface: col((r) => r.crackAreaRatio),
+            max_principal_stress_Pa: col((r) => r.maxPrincipalStress),
+            disconnected_fraction: col((r) => r.disconnectedFraction),
+            disconnected_grains: col((r) => r.disconnectedGrains),
+            staggered_iterations: col((r) => r.staggeredIterations),
+          }),
+        );
+        out.write("summary.json", toJson(summary));
+        out.write(
+          "damage_vs_voltage.svg",
+          renderPlot(
+            [
+              { label: "mean damage", x: col((r) => r.voltage), y: col((r) => r.meanDamage) },
+              {
+                label: "cracked fraction (d ≥ 0.95)",
+                x: col((r) => r.voltage),
+                y: col((r) => r.crackedFraction),
+              },
+            ],
+            { title: `${material.name}: damage during charge`, xLabel: "U(x) [V]", yLabel: "fraction [-]" },
+          ),
+        );
+        const poly = result.polycrystal;
+        const scale = Math.max(1, Math.floor(512 / poly.n));
+        out.write("damage.png", slicePng(fieldSlice(poly, result.damage, 0, 1, scale)));
+        let pMax = 0;
+        let pMin = 0;
+        for (let c = 0; c < result.maxPrincipal.length; c++) {
+          pMax = Math.max(pMax, result.maxPrincipal[c]);
+          pMin = Math.min(pMin, result.maxPrincipal[c]);
+        }
+        out.write("stress.png", slicePng(fieldSlice(poly, result.maxPrincipal, pMin, pMax, scale)));
+        out.write(
+          "fields.vti",
+          vtiImage(poly, {
+            damage: result.damage,
+            max_principal_stress_Pa: result.maxPrincipal,
+            boundary: poly.boundary,
+          }),
+        );
+        out.commit();
+      } catch (error) {
+        out.abort();
+        throw error;
+      }
+    }
+    if (values.json === true) ctx.stdout(`${toJson(summary)}\n`);
+    else {
+      const last = result.steps[result.steps.length - 1];
+      const init = result.initiation;
+      ctx.stdout(
+        [
+          `${material.name}: ${dim}D, ${grains} grains, ${(diameter * 1e6).toPrecision(3)} µm${shell ? `, binder shell ${(shell * 1e6).toPrecision(3)} µm` : ""}, to ${cutoff} V (x = ${result.xEnd.toFixed(3)})`,
+          init
+            ? `  crack initiation: ${init.voltage.toFixed(3)} V (x = ${init.x.toFixed(3)}, ε_c = ${init.strainC.toFixed(4)}), at r/R = ${init.normalisedRadius.toFixed(2)}`
+            : "  no crack (d ≥ 0.95) formed",
+          `  final mean damage ${last.meanDamage.toFixed(4)}, cracked fraction ${last.crackedFraction.toFixed(4)}, on boundary cells ${(100 * last.boundaryDamageShare).toFixed(0)} % (they are ${(100 * last.boundaryCellFraction).toFixed(0)} % of the volume)`,
+          `  crack area / particle surface ${last.crackAreaRatio.toFixed(3)}, disconnected ${(100 * last.disconnectedFraction).toFixed(1)} % (${last.disconnectedGrains} grains)`,
+          `  max principal stress in intact grains ${(last.maxPrincipalStress / 1e6).toFixed(0)} MPa`,
+          out ? `  written to ${out.target}` : "",
+        ]
+          .filter((l) => l !== "")
+          .join("\n") + "\n",
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,399 @@
+/**
+ * Chemo-mechanical fracture of a polycrystalline secondary particle along a charge (seed 001,
+ * Parks et al. 2023, §2.6 and §3.2): the Li fraction x is lowered in load steps from x_start to
+ * the x at the cut-off voltage; each grain gets the transversely isotropic lattice eigenstrain of
+ * its orientation; the staggered AT2 phase-field solve runs to convergence at each step.
+ *
+ * At C/50 the particle is at equilibrium to within a few mV, so x is uniform and the voltage is
+ * the open-circuit potential U(x) (the seed's single-particle voltage differs from U by the
+ * C/50 overpotential only). For faster charges pass `lithiumProfile`, a radial x(r) per step
+ * (e.g. from the particle model), which sets each cell's x from its distance to the centre.
+ *
+ * Pure computation: no I/O. Outputs per step: damage statistics, crack area Γ_ℓ, maximum
+ * principal stress, grains disconnected from the particle surface; plus the initiation point.
+ */
+import type { Material } from "../materials/material.js";
+import { ElasticitySolver, maxPrincipal } from "./elasticity.js";
+import { latticeStrain, rotatedEigenstrain } from "./lattice-strain.js";
+import { type EnergySplit, PhaseField, staggeredLoadStep } from "./phase-field.js";
+import {
+  cellCentre,
+  generatePolycrystal,
+  PHASE_BINDER,
+  PHASE_GRAIN,
+  type Polycrystal,
+} from "./polycrystal.js";
+
+/** The material functions a fracture run needs. */
+export type FractureMaterial = Pick<
+  Material,
+  "name" | "latticeA" | "latticeC" | "openCircuitPotential" | "validRange" | "youngsModulus" | "poissonRatio"
+>;
+
+export interface FractureRunOptions {
+  material: FractureMaterial;
+  dim: 2 | 3;
+  /** Cells per side of the grid. */
+  cells: number;
+  /** Secondary-particle radius [m] (seed 001: 7 µm). */
+  particleRadius: number;
+  grains: number;
+  /** Outer radius of the binder shell [m] (seed 001: 10 µm); omit for a bare particle. */
+  binderShellRadius?: number;
+  /** Binder Young's modulus [Pa] (seed 001: 0.3 GPa). */
+  binderModulus?: number;
+  /** Void stiffness as a fraction of the grain modulus [-] (default 1e-6). */
+  voidStiffnessFraction?: number;
+  /**
+   * Phase-field length ℓ [m] at which `fractureEnergy` applies (default 50 nm, REFERENCE §3).
+   * If the grid cannot resolve it (ℓ < 1.5 h), the run uses ℓ' = 2h and G_c' = G_c·ℓ'/ℓ, which
+   * keeps the AT2 strength σ_c = √(27·E·G_c/(256·ℓ)) (REFERENCE §4, "length from strength")
+   * and hence crack nucleation, at the price of a larger toughness for growth.
+   */
+  length?: number;
+  /** Bulk (transgranular) fracture energy [J/m²] at length ℓ (default 5, REFERENCE §3). */
+  fractureEnergy?: number;
+  /** Grain-boundary to bulk fracture-energy ratio [-] (default 0.2: G_gb = 1 J/m²). */
+  boundaryToughnessRatio?: number;
+  split?: EnergySplit;
+  /** Li fraction at the start (stress-free reference) [-] (default 1). */
+  xStart?: number;
+  /** Cut-off voltage [V] (default 4.5). */
+  cutoffVoltage?: number;
+  /** Number of load steps from x_start to x(cut-off) (default 200). */
+  steps?: number;
+  /** Only run the first `stepLimit` steps (benchmarks). */
+  stepLimit?: number;
+  seed: number;
+  /** Optional central porosity (see PolycrystalOptions). */
+  centralPorosity?: { radius: number; fraction: number };
+  /** Radial Li profile per step: x at normalised radius ρ = r/R ∈ [0, 1] for mean x. */
+  lithiumProfile?: (meanX: number, rho: number) => number;
+  /** Staggered tolerance on max |Δd| (default 5e-3) and iteration cap per step (default 25). */
+  damageTolerance?: number;
+  maxStaggered?: number;
+  /** Damage above which a cell counts as cracked (default 0.95). */
+  crackThreshold?: number;
+  /** Called after each load step. */
+  onStep?: (step: FractureStepResult, index: number, total: number) => void;
+  /** A ready polycrystal (e.g. imported labels); otherwise one is generated. */
+  polycrystal?: Polycrystal;
+}
+
+export interface FractureStepResult {
+  /** Mean Li fraction [-]. */
+  x: number;
+  /** Open-circuit voltage U(x) [V]. */
+  voltage: number;
+  /** ε_a, ε_c relative to x_start [-]. */
+  strainA: number;
+  strainC: number;
+  /** Volume-mean damage over the grains [-]. */
+  meanDamage: number;
+  /** Volume fraction of grain cells with d ≥ crackThreshold [-]. */
+  crackedFraction: number;
+  /** Share of ∫d over grains that lies on grain-boundary cells (cells touching another grain) [-]. */
+  boundaryDamageShare: number;
+  /** Volume fraction of grain cells that are boundary cells [-] (compare with the share above). */
+  boundaryCellFraction: number;
+  /** Regularised crack area Γ_ℓ [m² in 3D, m per unit thickness in 2D]. */
+  crackArea: number;
+  /** Crack area per particle surface area [-] (2D: per perimeter). */
+  crackAreaRatio: number;
+  /** Largest maximum principal stress over intact grain cells [Pa]. */
+  maxPrincipalStress: number;
+  /** Volume fraction of intact grain material not connected to the outer surface [-]. */
+  disconnectedFraction: number;
+  /** Number of grains whose intact cells are all disconnected. */
+  disconnectedGrains: number;
+  staggeredIterations: number;
+  elasticIterations: number;
+}
+
+export interface FractureRunResult {
+  polycrystal: Polycrystal;
+  steps: FractureStepResult[];
+  /** First step with a cracked cell; null if none. */
+  initiation: { x: number; voltage: number; strainC: number; normalisedRadius: number } | null;
+  /** Final damage per cell [-]. */
+  damage: Float64Array;
+  /** Final maximum principal stress per cell [Pa]. */
+  maxPrincipal: Float64Array;
+  /** Final displacement [m] (dim per node). */
+  displacement: Float64Array;
+  /** Phase-field length used [m]. */
+  length: number;
+  /** Bulk fracture energy used [J/m²] (scaled when ℓ had to be widened). */
+  fractureEnergy: number;
+  /** Li fraction at the cut-off [-]. */
+  xEnd: number;
+}
+
+/** Li fraction at which U(x) reaches `voltage`, by bisection over the material's valid range. */
+export function lithiumFractionAtVoltage(
+  material: Pick<Material, "openCircuitPotential" | "validRange">,
+  voltage: number,
+): number {
+  let lo = material.validRange[0];
+  let hi = material.validRange[1];
+  const f = (x: number): number => material.openCircuitPotential(x) - voltage;
+  if (f(lo) < 0) throw new RangeError(`U(x) stays below ${voltage} V over the valid range of x`);
+  if (f(hi) > 0) return hi;
+  for (let i = 0; i < 100; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (f(mid) > 0) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/**
+ * Volume fraction of intact (d < threshold) grain cells that are not face-connected through
+ * intact grain cells to the particle's outer surface (grain cells with a non-grain neighbour at
+ * r ≥ R − 2h), and the count of grains with no connected intact cell. Breadth-first flood, O(N).
+ */
+export function disconnectedGrains(
+  poly: Polycrystal,
+  damage: Float64Array,
+  threshold = 0.9,
+): { fraction: number; grains: number } {
+  const { dim, n, grain } = poly;
+  const total = grain.length;
+  const intact = (c: number): boolean => grain[c] >= 0 && damage[c] < threshold;
+  const reached = new Uint8Array(total);
+  const queue = new Int32Array(total);
+  let head = 0;
+  let tail = 0;
+  const strides = dim === 3 ? [1, n, n * n] : [1, n];
+  const nz = dim === 3 ? n : 1;
+  const rOuter = poly.particleRadius - 2 * poly.spacing;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++) {
+        const c = i + n * (j + n * k);
+        if (!intact(c)) continue;
+        const x = cellCentre(poly, i);
+        const y = cellCentre(poly, j);
+        const z = dim === 3 ? cellCentre(poly, k) : 0;
+        if (Math.sqrt(x * x + y * y + z * z) < rOuter) continue;
+        const coords = [i, j, k];
+        let surface = false;
+        for (let a = 0; a < dim && !surface; a++)
+          for (const dir of [-1, 1]) {
+            const q = coords[a] + dir;
+            if (q < 0 || q >= n || grain[c + dir * strides[a]] < 0) {
+              surface = true;
+              break;
+            }
+          }
+        if (surface) {
+          reached[c] = 1;
+          queue[tail++] = c;
+        }
+      }
+  while (head < tail) {
+    const c = queue[head++];
+    let rem = c;
+    for (let a = 0; a < dim; a++) {
+      const coord = rem % n;
+      rem = Math.floor(rem / n);
+      for (const dir of [-1, 1]) {
+        const q = coord + dir;
+        if (q < 0 || q >= n) continue;
+        const nb = c + dir * strides[a];
+        if (!reached[nb] && intact(nb)) {
+          reached[nb] = 1;
+          queue[tail++] = nb;
+        }
+      }
+    }
+  }
+  let intactCells = 0;
+  let lost = 0;
+  const grainReached = new Uint8Array(poly.grainCount);
+  const grainIntact = new Uint8Array(poly.grainCount);
+  for (let c = 0; c < total; c++) {
+    if (grain[c] < 0) continue;
+    if (!intact(c)) continue;
+    intactCells++;
+    grainIntact[grain[c]] = 1;
+    if (reached[c]) grainReached[grain[c]] = 1;
+    else lost++;
+  }
+  let grains = 0;
+  for (let g = 0; g < poly.grainCount; g++) if (grainIntact[g] && !grainReached[g]) grains++;
+  return { fraction: intactCells > 0 ? lost / intactCells : 0, grains };
+}
+
+/** Run the charge. See FractureRunOptions for units and defaults. */
+export function runFracture(options: FractureRunOptions): FractureRunResult {
+  const mat = options.material;
+  const E = mat.youngsModulus;
+  const nu = mat.poissonRatio;
+  // grid spacing of the generator (2 empty cells of margin on each side)
+  const outer = options.binderShellRadius ?? options.particleRadius;
+  const hGen = options.polycrystal?.spacing ?? (2 * outer) / (options.cells - 4);
+  const ellPhysical = options.length ?? 50e-9;
+  const ell = ellPhysical < 1.5 * hGen ? 2 * hGen : ellPhysical;
+  const toughnessScale = ell / ellPhysical;
+  const poly =
+    options.polycrystal ??
+    generatePolycrystal({
+      dim: options.dim,
+      cells: options.cells,
+      particleRadius: options.particleRadius,
+      grains: options.grains,
+      binderShellRadius: options.binderShellRadius,
+      boundaryWidth: ell,
+      seed: options.seed,
+      centralPorosity: options.centralPorosity,
+    });
+  const h = poly.spacing;
+  const { dim, n } = poly;
+  const cells = n ** dim;
+  const gcBulk = (options.fractureEnergy ?? 5) * toughnessScale;
+  const ratio = options.boundaryToughnessRatio ?? 0.2;
+  const threshold = options.crackThreshold ?? 0.95;
+  const xStart = options.xStart ?? 1;
+  const xEnd = lithiumFractionAtVoltage(mat, options.cutoffVoltage ?? 4.5);
+  const nSteps = options.steps ?? 200;
+  const stepLimit = Math.min(nSteps, options.stepLimit ?? nSteps);
+
+  const base = new Float64Array(cells);
+  const voidE = (options.voidStiffnessFraction ?? 1e-6) * E;
+  const binderE = options.binderModulus ?? 0.3e9;
+  for (let c = 0; c < cells; c++)
+    base[c] = poly.phase[c] === PHASE_GRAIN ? E : poly.phase[c] === PHASE_BINDER ? binderE : voidE;
+
+  const elastic = new ElasticitySolver({ dim, n, spacing: h }, nu);
+  const field = new PhaseField({ dim, n, spacing: h }, { length: ell, split: options.split ?? "amor" });
+  for (let c = 0; c < cells; c++) {
+    if (poly.phase[c] !== PHASE_GRAIN) continue;
+    field.damageable[c] = 1;
+    field.fractureEnergy[c] = gcBulk * (1 - (1 - ratio) * poly.boundary[c]);
+  }
+  // normalised radius of each grain cell (for radial profiles and the initiation radius)
+  const rho = new Float64Array(cells);
+  const nz = dim === 3 ? n : 1;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++) {
+        const x = cellCentre(poly, i);
+        const y = cellCentre(poly, j);
+        const z = dim === 3 ? cellCentre(poly, k) : 0;
+        rho[i + n * (j + n * k)] = Math.sqrt(x * x + y * y + z * z) / poly.particleRadius;
+      }
+  let grainCells = 0;
+  for (let c = 0; c < cells; c++) if (poly.phase[c] === PHASE_GRAIN) grainCells++;
+  // particle surface measure: sphere area or circle perimeter [m² or m]
+  const surface = dim === 3 ? 4 * Math.PI * poly.particleRadius ** 2 : 2 * Math.PI * poly.particleRadius;
+
+  const eigen = new Float64Array(6 * cells);
+  const u = new Float64Array(elastic.dofCount);
+  const stress = new Float64Array(6 * cells);
+  const principal = new Float64Array(cells);
+  const work = {
+    modulus: new Float64Array(cells),
+    strain: new Float64Array(6 * cells),
+    previous: new Float64Array(cells),
+    load: new Float64Array(elastic.dofCount),
+  };
+  const steps: FractureStepResult[] = [];
+  let initiation: FractureRunResult["initiation"] = null;
+  for (let s = 1; s <= stepLimit; s++) {
+    const xMean = xStart + ((xEnd - xStart) * s) / nSteps;
+    const mean = latticeStrain(mat, xMean, xStart);
+    for (let c = 0; c < cells; c++) {
+      const g = poly.grain[c];
+      if (g < 0) continue;
+      let ea = mean.a;
+      let ec = mean.c;
+      if (options.lithiumProfile) {
+        const local = latticeStrain(mat, options.lithiumProfile(xMean, Math.min(1, rho[c])), xStart);
+        ea = local.a;
+        ec = local.c;
+      }
+      rotatedEigenstrain(
+        ea,
+        ec,
+        poly.cAxes[3 * g],
+        poly.cAxes[3 * g + 1],
+        poly.cAxes[3 * g + 2],
+        eigen,
+        6 * c,
+      );
+    }
+    const st = staggeredLoadStep(
+      elastic,
+      field,
+      base,
+      eigen,
+      u,
+      { damageTolerance: options.damageTolerance ?? 5e-3, maxStaggered: options.maxStaggered ?? 25 },
+      work,
+    );
+    elastic.cellStress(u, eigen, stress);
+    let sumD = 0;
+    let sumDgb = 0;
+    let boundaryCells = 0;
+    let cracked = 0;
+    let maxP = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < cells; c++) {
+      if (poly.phase[c] !== PHASE_GRAIN) {
+        principal[c] = 0;
+        continue;
+      }
+      const d = field.damage[c];
+      sumD += d;
+      if (poly.boundary[c] >= 0.999) {
+        sumDgb += d;
+        boundaryCells++;
+      }
+      if (d >= threshold) cracked++;
+      principal[c] = maxPrincipal(stress, 6 * c);
+      if (d < threshold && principal[c] > maxP) maxP = principal[c];
+    }
+    const area = field.crackArea();
+    const disc = disconnectedGrains(poly, field.damage, 0.9);
+    const result: FractureStepResult = {
+      x: xMean,
+      voltage: mat.openCircuitPotential(xMean),
+      strainA: mean.a,
+      strainC: mean.c,
+      meanDamage: sumD / grainCells,
+      crackedFraction: cracked / grainCells,
+      boundaryDamageShare: sumD > 0 ? sumDgb / sumD : 0,
+      boundaryCellFraction: boundaryCells / grainCells,
+      crackArea: area,
+      crackAreaRatio: area / surface,
+      maxPrincipalStress: Number.isFinite(maxP) ? maxP : 0,
+      disconnectedFraction: disc.fraction,
+      disconnectedGrains: disc.grains,
+      staggeredIterations: st.staggeredIterations,
+      elasticIterations: st.elasticIterations,
+    };
+    if (!initiation && cracked > 0) {
+      let wsum = 0;
+      let rsum = 0;
+      for (let c = 0; c < cells; c++)
+        if (poly.phase[c] === PHASE_GRAIN && field.damage[c] >= threshold) {
+          wsum += field.damage[c];
+          rsum += field.damage[c] * rho[c];
+        }
+      initiation = { x: xMean, voltage: result.voltage, strainC: mean.c, normalisedRadius: rsum / wsum };
+    }
+    steps.push(result);
+    options.onStep?.(result, s, stepLimit);
+  }
+  return {
+    polycrystal: poly,
+    steps,
+    initiation,
+    damage: field.damage,
+    maxPrincipal: principal,
+    displacement: u,
+    length: ell,
+    fractureEnergy: gcBulk,
+    xEnd,
+  };
+}

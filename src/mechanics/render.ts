@@ -1,0 +1,122 @@
+/**
+ * Pure encoders for fracture results: colour-mapped slices (RGBA pixels, PNG bytes through
+ * fast-png) and ASCII VTK ImageData (.vti, cell data) for ParaView. No file I/O here.
+ */
+import { encode } from "fast-png";
+import { PHASE_GRAIN, type Polycrystal } from "./polycrystal.js";
+
+/** Viridis anchor colours (matplotlib's `viridis`, van der Walt & Smith 2015), 9 stops. */
+const VIRIDIS = [
+  [68, 1, 84],
+  [71, 44, 122],
+  [59, 81, 139],
+  [44, 113, 142],
+  [33, 144, 141],
+  [39, 173, 129],
+  [92, 200, 99],
+  [170, 220, 50],
+  [253, 231, 37],
+];
+
+/** RGB of viridis at t ∈ [0, 1] (piecewise-linear between the stops). */
+export function viridis(t: number): [number, number, number] {
+  const v = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(v));
+  const f = v - i;
+  const a = VIRIDIS[i];
+  const b = VIRIDIS[i + 1];
+  return [
+    Math.round(a[0] + f * (b[0] - a[0])),
+    Math.round(a[1] + f * (b[1] - a[1])),
+    Math.round(a[2] + f * (b[2] - a[2])),
+  ];
+}
+
+export interface SliceImage {
+  width: number;
+  height: number;
+  /** RGBA, row-major, top row = highest y. */
+  data: Uint8Array;
+}
+
+/**
+ * Colour-map the mid-plane (z = n/2 in 3D) of a per-cell field over [lo, hi]; non-grain cells
+ * are drawn grey (binder) or white (void). `scale` repeats pixels for visibility.
+ */
+export function fieldSlice(
+  poly: Polycrystal,
+  field: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  scale = 1,
+): SliceImage {
+  const { n, dim } = poly;
+  const k = dim === 3 ? n >> 1 : 0;
+  const w = n * scale;
+  const data = new Uint8Array(w * w * 4);
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < n; i++) {
+      const c = i + n * (j + n * k);
+      let rgb: [number, number, number];
+      if (poly.phase[c] === PHASE_GRAIN) rgb = viridis((field[c] - lo) / (hi - lo || 1));
+      else if (poly.phase[c] === 0) rgb = [255, 255, 255];
+      else rgb = [190, 190, 190];
+      for (let b = 0; b < scale; b++)
+        for (let a = 0; a < scale; a++) {
+          const row = (n - 1 - j) * scale + b;
+          const o = 4 * (row * w + i * scale + a);
+          data[o] = rgb[0];
+          data[o + 1] = rgb[1];
+          data[o + 2] = rgb[2];
+          data[o + 3] = 255;
+        }
+    }
+  return { width: w, height: w, data };
+}
+
+/** PNG bytes of an RGBA slice (fast-png, 8-bit). */
+export function slicePng(image: SliceImage): Uint8Array {
+  return encode({ width: image.width, height: image.height, data: image.data, depth: 8, channels: 4 });
+}
+
+/**
+ * ASCII VTK XML ImageData with one scalar per cell for each named field (VTK file formats,
+ * Kitware, "ImageData"). Spacing and origin in µm so ParaView's axes read naturally.
+ */
+export function vtiImage(poly: Polycrystal, fields: Record<string, ArrayLike<number>>): string {
+  const { n, dim } = poly;
+  const nz = dim === 3 ? n : 1;
+  const h = poly.spacing * 1e6;
+  const o = (-poly.side / 2) * 1e6;
+  const lines: string[] = [];
+  lines.push('<?xml version="1.0"?>');
+  lines.push('<VTKFile type="ImageData" version="1.0" byte_order="LittleEndian">');
+  lines.push(
+    `  <ImageData WholeExtent="0 ${n} 0 ${n} 0 ${nz === 1 ? 0 : n}" Origin="${o} ${o} ${dim === 3 ? o : 0}" Spacing="${h} ${h} ${h}">`,
+  );
+  lines.push(`    <Piece Extent="0 ${n} 0 ${n} 0 ${nz === 1 ? 0 : n}">`);
+  lines.push("      <CellData>");
+  const emit = (name: string, type: string, values: ArrayLike<number>): void => {
+    lines.push(`        <DataArray type="${type}" Name="${name}" format="ascii">`);
+    const parts: string[] = [];
+    for (let c = 0; c < values.length; c++)
+      parts.push(type === "Float32" ? Number(values[c]).toPrecision(6) : String(values[c]));
+    for (let s = 0; s < parts.length; s += 16) lines.push(`          ${parts.slice(s, s + 16).join(" ")}`);
+    lines.push("        </DataArray>");
+  };
+  emit("phase", "UInt8", poly.phase);
+  emit("grain", "Int32", poly.grain);
+  for (const [name, values] of Object.entries(fields)) {
+    if (values.length !== poly.phase.length)
+      throw new RangeError(`field ${name} has ${values.length} values, expected ${poly.phase.length}`);
+    for (let c = 0; c < values.length; c++)
+      if (!Number.isFinite(values[c]))
+        throw new RangeError(`field ${name} has a non-finite value at cell ${c}`);
+    emit(name, "Float32", values);
+  }
+  lines.push("      </CellData>");
+  lines.push("    </Piece>");
+  lines.push("  </ImageData>");
+  lines.push("</VTKFile>");
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { decode } from "fast-png";
+import { getMaterial } from "../../src/materials/index.js";
+import {
+  disconnectedGrains,
+  lithiumFractionAtVoltage,
+  runFracture,
+} from "../../src/mechanics/fracture-run.js";
+import { generatePolycrystal } from "../../src/mechanics/polycrystal.js";
+import { fieldSlice, slicePng, viridis, vtiImage } from "../../src/mechanics/render.js";
+
+test("x at a voltage inverts the OCV", () => {
+  const m = getMaterial("NMC811");
+  const x = lithiumFractionAtVoltage(m, 4.2);
+  assert.ok(Math.abs(m.openCircuitPotential(x) - 4.2) < 1e-9);
+  assert.throws(() => lithiumFractionAtVoltage(m, 9), RangeError);
+});
+
+test("grains cut off from the surface by a damaged ring are counted as disconnected", () => {
+  const p = generatePolycrystal({
+    dim: 2,
+    cells: 64,
+    particleRadius: 7e-6,
+    grains: 40,
+    boundaryWidth: 0.5e-6,
+    seed: 3,
+  });
+  const damage = new Float64Array(p.grain.length);
+  const n = p.n;
+  let inner = 0;
+  let intact = 0;
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < n; i++) {
+      const c = i + n * j;
+      if (p.grain[c] < 0) continue;
+      const r = Math.hypot((i + 0.5) * p.spacing - p.side / 2, (j + 0.5) * p.spacing - p.side / 2);
+      if (r > 3e-6 && r < 3.6e-6) damage[c] = 1;
+      else {
+        intact++;
+        if (r <= 3e-6) inner++;
+      }
+    }
+  const result = disconnectedGrains(p, damage, 0.9);
+  assert.ok(Math.abs(result.fraction - inner / intact) < 1e-12);
+  assert.ok(result.grains >= 1);
+  assert.equal(disconnectedGrains(p, new Float64Array(p.grain.length)).fraction, 0);
+});
+
+test("renderers: PNG decodes to the slice, VTI carries every cell, viridis endpoints", () => {
+  const p = generatePolycrystal({
+    dim: 2,
+    cells: 16,
+    particleRadius: 3e-6,
+    grains: 5,
+    boundaryWidth: 0.5e-6,
+    seed: 1,
+  });
+  const field = Float64Array.from(p.grain, (g) => Math.max(0, g) / 5);
+  const img = fieldSlice(p, field, 0, 1, 2);
+  const png = decode(slicePng(img));
+  assert.equal(png.width, 32);
+  assert.deepEqual(Array.from(png.data as Uint8Array), Array.from(img.data));
+  const vti = vtiImage(p, { f: field });
+  assert.ok(vti.includes('WholeExtent="0 16 0 16 0 0"'));
+  const block = vti.split('Name="f" format="ascii">')[1].split("</DataArray>")[0];
+  assert.equal(block.trim().split(/\s+/).length, 256);
+  assert.deepEqual(viridis(0), [68, 1, 84]);
+  assert.deepEqual(viridis(1), [253, 231, 37]);
+  assert.throws(() => vtiImage(p, { bad: new Float64Array(3) }), RangeError);
+});
+
+test("seed 001 ordering on a coarse 2D grid: NMC811 cracks near 4 V, NMC111 less, a binder shell less", () => {
+  // Coarse (48² cells, 50 grains, 20 load steps) so that the test stays fast; ℓ is widened to 2h
+  // with the strength kept (see FractureRunOptions.length). Numbers at 64² and 512² are in docs/mechanics.md.
+  const common = { dim: 2 as const, cells: 48, particleRadius: 7e-6, grains: 50, steps: 20, seed: 1 };
+  const nmc811 = runFracture({ ...common, material: getMaterial("NMC811") });
+  const nmc111 = runFracture({ ...common, material: getMaterial("NMC111") });
+  const shell = runFracture({ ...common, material: getMaterial("NMC811"), binderShellRadius: 10e-6 });
+  const final = (r: typeof nmc811) => r.steps[r.steps.length - 1];
+  assert.ok(nmc811.initiation, "NMC811 must crack");
+  // seed 001: onset ≈ 4 V at a c-lattice strain ≈ 0.015
+  assert.ok(
+    nmc811.initiation.voltage > 3.7 && nmc811.initiation.voltage < 4.2,
+    `onset ${nmc811.initiation.voltage} V`,
+  );
+  assert.ok(nmc811.initiation.strainC > 0.01);
+  assert.ok(final(nmc811).crackedFraction > final(nmc111).crackedFraction);
+  assert.ok(final(shell).crackedFraction <= final(nmc811).crackedFraction);
+  // damage concentrates on grain-boundary cells (share above their volume fraction)
+  assert.ok(final(nmc811).boundaryDamageShare > final(nmc811).boundaryCellFraction);
+  for (const r of [nmc811, nmc111, shell])
+    for (const s of r.steps) {
+      assert.ok(Number.isFinite(s.maxPrincipalStress) && Number.isFinite(s.crackArea));
+      assert.ok(s.meanDamage >= 0 && s.meanDamage <= 1);
+    }
+});
