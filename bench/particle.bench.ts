@@ -11,8 +11,8 @@
 import { runVirtualStudy } from "../src/analysis/study/index.js";
 import { getMaterial } from "../src/materials/index.js";
 import { logFrequencies, particleImpedance } from "../src/particle/impedance.js";
-import { ParticleSimulator } from "../src/particle/simulator.js";
 import { simulateParticle } from "../src/particle/simulate.js";
+import { ParticleSimulator } from "../src/particle/simulator.js";
 import { runProtocol } from "../src/protocol/runner.js";
 import type { Protocol, Step } from "../src/protocol/steps.js";
 
@@ -35,7 +35,9 @@ function time(fn: () => void, minRuns = 20, minMs = 1500): { median: number; min
 
 const nmc811 = getMaterial("NMC811");
 const discharge: Protocol = {
-  steps: [{ type: "cc", direction: "discharge", current: { cRate: 1 }, until: [{ kind: "voltage", voltage: 3.0 }] }],
+  steps: [
+    { type: "cc", direction: "discharge", current: { cRate: 1 }, until: [{ kind: "voltage", voltage: 3.0 }] },
+  ],
 };
 
 function dischargeRun(rtol?: number, atol?: number) {
@@ -84,8 +86,19 @@ const discharged = time(() => dischargeRun(RTOL, ATOL));
 
 const steps: Step[] = [];
 for (let k = 0; k <= 10; k++) {
-  steps.push({ type: "cc", direction: "charge", current: { cRate: 0.05 }, until: [{ kind: "voltage", voltage: 3.8 + 0.1 * k }] });
-  steps.push({ type: "rest", until: [{ kind: "time", duration: 3 * 3600 }, { kind: "voltageRate", rate: 3e-3 / 3600 }] });
+  steps.push({
+    type: "cc",
+    direction: "charge",
+    current: { cRate: 0.05 },
+    until: [{ kind: "voltage", voltage: 3.8 + 0.1 * k }],
+  });
+  steps.push({
+    type: "rest",
+    until: [
+      { kind: "time", duration: 3 * 3600 },
+      { kind: "voltageRate", rate: 3e-3 / 3600 },
+    ],
+  });
 }
 const nmc333 = getMaterial("NMC333");
 const stepCharge = time(() => simulateParticle({ material: nmc333, radius: 13.25e-6 }, { steps }), 10);
@@ -96,14 +109,25 @@ console.log("|---|---|---|---|---|");
 console.log(
   `| NMC811 1C discharge, 20 shells (${fast.sim.stats.acceptedSteps} steps, end: ${fast.r.steps[0].reason} at ${fast.sim.voltage.toFixed(3)} V; max |ΔV| vs converged ${(maxDev * 1e3).toFixed(3)} mV, end time within ${(fast.sim.time - ref.sim.time).toFixed(2)} s of ${ref.sim.time.toFixed(1)} s) | ${discharged.median.toFixed(3)} ms | ${discharged.min.toFixed(3)} ms | ≤ 0.2 ms | PyBaMM SPM ≈ 0.9 ms (REFERENCE §6) |`,
 );
-console.log(`| seed-000 step charge, NMC333 26.5 µm (22 steps) | ${stepCharge.median.toFixed(2)} ms | ${stepCharge.min.toFixed(2)} ms | ≤ 20 ms | — |`);
+console.log(
+  `| seed-000 step charge, NMC333 26.5 µm (22 steps) | ${stepCharge.median.toFixed(2)} ms | ${stepCharge.min.toFixed(2)} ms | ≤ 20 ms | — |`,
+);
 
 // 3. small-signal EIS of the particle at 30 frequencies (PyBaMM's published EIS of an SPM
 //    at 30 frequencies: 61 ms, REFERENCE §6); target ≤ 1 ms
-const eisSim = new ParticleSimulator({ material: nmc811, radius: 5.22e-6, shells: 20, initialLithiumFraction: 0.5 });
+const eisSim = new ParticleSimulator({
+  material: nmc811,
+  radius: 5.22e-6,
+  shells: 20,
+  initialLithiumFraction: 0.5,
+});
 const f30 = logFrequencies(1e4, 1e-3, 30 / 7);
 const eis = time(() => particleImpedance(eisSim, f30), 200);
-console.log(`| particle EIS, ${f30.length} frequencies, 20 shells | ${eis.median.toFixed(3)} ms | ${eis.min.toFixed(3)} ms | ≤ 1 ms | PyBaMM SPM EIS 61 ms (REFERENCE §6) |`);
+console.log(
+  `| particle EIS, ${f30.length} frequencies, 20 shells | ${eis.median.toFixed(3)} ms | ${eis.min.toFixed(3)} ms | ≤ 1 ms | PyBaMM SPM EIS 61 ms (REFERENCE §6) |`,
+);
 
 const study = time(() => runVirtualStudy({ material: nmc333, radius: 13.25e-6 }), 3, 0);
-console.log(`| whole virtual seed-000 study, NMC333 26.5 µm (11 EIS charge + 10 EIS/PITT discharge fits) | ${study.median.toFixed(0)} ms | ${study.min.toFixed(0)} ms | ≤ 2000 ms | — |`);
+console.log(
+  `| whole virtual seed-000 study, NMC333 26.5 µm (11 EIS charge + 10 EIS/PITT discharge fits) | ${study.median.toFixed(0)} ms | ${study.min.toFixed(0)} ms | ≤ 2000 ms | — |`,
+);

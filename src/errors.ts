@@ -88,7 +88,8 @@ export class ConvergenceError extends Error {
 
 /** Throw an InputError unless `value` is a finite number. */
 export function requireFinite(value: number, field: string, expected = "a finite number"): number {
-  if (!Number.isFinite(value)) throw new InputError(`${field} must be finite`, { field, value: String(value), expected });
+  if (!Number.isFinite(value))
+    throw new InputError(`${field} must be finite`, { field, value: String(value), expected });
   return value;
 }
 

@@ -37,7 +37,11 @@ export function parseOptions<T extends OptionSpec>(
   argv: string[],
   options: T,
   allowPositionals = true,
-): { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[]; help: boolean } {
+): {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+  help: boolean;
+} {
   // let string options take values that start with "-" followed by a digit ("--radius -5um"),
   // so that a negative number gets a range error rather than a parse error
   const args: string[] = [];
@@ -64,7 +68,10 @@ export function parseOptions<T extends OptionSpec>(
     const known = Object.keys(options)
       .map((k) => `--${k}`)
       .join(", ");
-    throw new InputError(message.replace(/\. To specify.*$/s, ""), { field: "options", expected: `one of ${known}, --help` });
+    throw new InputError(message.replace(/\. To specify.*$/s, ""), {
+      field: "options",
+      expected: `one of ${known}, --help`,
+    });
   }
 }
 

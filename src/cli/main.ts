@@ -52,7 +52,9 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    ctx.stderr(`error: unknown command "${name}" (expected one of ${COMMANDS.map((c) => c.name).join(", ")})\n`);
+    ctx.stderr(
+      `error: unknown command "${name}" (expected one of ${COMMANDS.map((c) => c.name).join(", ")})\n`,
+    );
     return 2;
   }
   try {

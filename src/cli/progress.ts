@@ -24,7 +24,11 @@ export class ProgressBar {
     const filled = Math.round(f * this.width);
     const bar = "█".repeat(filled) + "░".repeat(this.width - filled);
     const secs = ((now - this.start) / 1000).toFixed(1);
-    this.write(`\r${this.label} ${bar} ${(f * 100).toFixed(0).padStart(3)}% ${secs}s ${status}`.padEnd(100).slice(0, 120));
+    this.write(
+      `\r${this.label} ${bar} ${(f * 100).toFixed(0).padStart(3)}% ${secs}s ${status}`
+        .padEnd(100)
+        .slice(0, 120),
+    );
   }
 
   finish(status = "done"): void {

@@ -14,7 +14,11 @@ export function inputChecksums(paths: string[]): ReportInput[] {
   return paths.map((p) => {
     try {
       const data = readFileSync(p);
-      return { name: basename(p), bytes: statSync(p).size, sha256: createHash("sha256").update(data).digest("hex") };
+      return {
+        name: basename(p),
+        bytes: statSync(p).size,
+        sha256: createHash("sha256").update(data).digest("hex"),
+      };
     } catch {
       return { name: basename(p) };
     }

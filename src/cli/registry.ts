@@ -12,13 +12,49 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: CommandEntry[] = [
-  { name: "materials", summary: "list cathode materials and their properties with sources", load: async () => (await import("./commands/materials.js")).command },
-  { name: "simulate", summary: "run a single particle through a protocol", load: async () => (await import("./commands/simulate.js")).command },
-  { name: "study", summary: "the virtual seed-000 single-particle study: EIS/PITT → j0, D, Biot, rate limits", load: async () => (await import("./commands/study.js")).command },
-  { name: "demo", summary: "the project's main job: the virtual seed-000 study of a 26.5 µm NMC333 particle", load: async () => (await import("./commands/demo.js")).command },
-  { name: "fit", summary: "fit EIS, PITT or GITT data (equivalent circuits, sphere series, Weppner-Huggins)", load: async () => (await import("./commands/fit.js")).command },
-  { name: "ratelimit", summary: "interface- and diffusion-limited C-rates and Biot numbers of a particle (seed 000)", load: async () => (await import("./commands/ratelimit.js")).command },
-  { name: "kk", summary: "Kramers-Kronig (lin-KK) validity test of impedance spectra", load: async () => (await import("./commands/kk.js")).command },
-  { name: "tomo", summary: "crack quantification of tomograms: analyze, compare pristine/charged, synth", load: async () => (await import("./commands/tomo.js")).command },
-  { name: "fracture", summary: "phase-field fracture of a polycrystalline particle during charge (seed 001)", load: async () => (await import("./commands/fracture.js")).command },
+  {
+    name: "materials",
+    summary: "list cathode materials and their properties with sources",
+    load: async () => (await import("./commands/materials.js")).command,
+  },
+  {
+    name: "simulate",
+    summary: "run a single particle through a protocol",
+    load: async () => (await import("./commands/simulate.js")).command,
+  },
+  {
+    name: "study",
+    summary: "the virtual seed-000 single-particle study: EIS/PITT → j0, D, Biot, rate limits",
+    load: async () => (await import("./commands/study.js")).command,
+  },
+  {
+    name: "demo",
+    summary: "the project's main job: the virtual seed-000 study of a 26.5 µm NMC333 particle",
+    load: async () => (await import("./commands/demo.js")).command,
+  },
+  {
+    name: "fit",
+    summary: "fit EIS, PITT or GITT data (equivalent circuits, sphere series, Weppner-Huggins)",
+    load: async () => (await import("./commands/fit.js")).command,
+  },
+  {
+    name: "ratelimit",
+    summary: "interface- and diffusion-limited C-rates and Biot numbers of a particle (seed 000)",
+    load: async () => (await import("./commands/ratelimit.js")).command,
+  },
+  {
+    name: "kk",
+    summary: "Kramers-Kronig (lin-KK) validity test of impedance spectra",
+    load: async () => (await import("./commands/kk.js")).command,
+  },
+  {
+    name: "tomo",
+    summary: "crack quantification of tomograms: analyze, compare pristine/charged, synth",
+    load: async () => (await import("./commands/tomo.js")).command,
+  },
+  {
+    name: "fracture",
+    summary: "phase-field fracture of a polycrystalline particle during charge (seed 001)",
+    load: async () => (await import("./commands/fracture.js")).command,
+  },
 ];

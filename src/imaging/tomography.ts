@@ -66,13 +66,22 @@ export interface TomoAnalysis {
 export function analyzeTomogram(grey: Volume, options: TomoAnalysisOptions = {}): TomoAnalysis {
   const n = grey.data.length;
   if (n === 0) throw new InputError("the volume is empty", { field: "volume" });
-  const t = options.threshold === undefined || options.threshold === "otsu" ? thresholdOtsu(grey) : options.threshold;
+  const t =
+    options.threshold === undefined || options.threshold === "otsu" ? thresholdOtsu(grey) : options.threshold;
   if (!Number.isFinite(t)) throw new InputError("threshold is not a finite number", { field: "threshold" });
   const mask = new Uint8Array(n);
   let any = 0;
-  for (let i = 0; i < n; i++) if (grey.data[i] > t) mask[i] = 1, any++;
+  for (let i = 0; i < n; i++) {
+    if (grey.data[i] > t) {
+      mask[i] = 1;
+      any++;
+    }
+  }
   if (any === 0) {
-    throw new InputError(`no voxel is brighter than the threshold ${t}`, { field: "threshold", expected: "a level below the particles' grey values" });
+    throw new InputError(`no voxel is brighter than the threshold ${t}`, {
+      field: "threshold",
+      expected: "a level below the particles' grey values",
+    });
   }
   let solid: Volume<Uint8Array> = { data: mask, shape: grey.shape, spacing: grey.spacing };
   const closing = options.closingRadius ?? 2;
@@ -107,7 +116,10 @@ export function analyzeTomogram(grey: Volume, options: TomoAnalysisOptions = {})
       ...c,
       centroid: p.centroid,
       bbox: p.bbox,
-      depth: axisIndex >= 0 && options.collector ? Math.abs(p.centroid[axisIndex] - options.collector.position) : Number.NaN,
+      depth:
+        axisIndex >= 0 && options.collector
+          ? Math.abs(p.centroid[axisIndex] - options.collector.position)
+          : Number.NaN,
       meanGrey: p.intensityMean,
     };
   });
@@ -123,7 +135,12 @@ export function analyzeTomogram(grey: Volume, options: TomoAnalysisOptions = {})
     labels: labelVolume,
     cracks: crackResult.cracks,
     particles,
-    totals: { particleVolume, crackVolume, crackVolumeFraction: particleVolume > 0 ? crackVolume / particleVolume : 0, count: particles.length },
+    totals: {
+      particleVolume,
+      crackVolume,
+      crackVolumeFraction: particleVolume > 0 ? crackVolume / particleVolume : 0,
+      count: particles.length,
+    },
   };
 }
 
@@ -169,7 +186,11 @@ function median(a: number[]): number {
 }
 
 /** Match the particles of two analyses of the same sample and compare them. */
-export function compareTomograms(pristine: TomoAnalysis, charged: TomoAnalysis, options: CompareOptions = {}): TomoComparison {
+export function compareTomograms(
+  pristine: TomoAnalysis,
+  charged: TomoAnalysis,
+  options: CompareOptions = {},
+): TomoComparison {
   const P = pristine.particles;
   const C = charged.particles;
   const pByLabel = new Map(P.map((p) => [p.label, p]));
@@ -178,8 +199,10 @@ export function compareTomograms(pristine: TomoAnalysis, charged: TomoAnalysis, 
   let pairs: [number, number][] = [];
   if (options.pairs) {
     for (const [a, b] of options.pairs) {
-      if (!pByLabel.has(a)) throw new InputError(`pristine particle ${a} does not exist`, { field: "pairs", value: String(a) });
-      if (!cByLabel.has(b)) throw new InputError(`charged particle ${b} does not exist`, { field: "pairs", value: String(b) });
+      if (!pByLabel.has(a))
+        throw new InputError(`pristine particle ${a} does not exist`, { field: "pairs", value: String(a) });
+      if (!cByLabel.has(b))
+        throw new InputError(`charged particle ${b} does not exist`, { field: "pairs", value: String(b) });
     }
     pairs = options.pairs;
   } else {
@@ -212,13 +235,25 @@ export function compareTomograms(pristine: TomoAnalysis, charged: TomoAnalysis, 
     for (let iteration = 0; iteration < 5; iteration++) {
       pairs = [];
       P.forEach((p, i) => {
-        const moved = [p.centroid[0] + translation[0], p.centroid[1] + translation[1], p.centroid[2] + translation[2]];
+        const moved = [
+          p.centroid[0] + translation[0],
+          p.centroid[1] + translation[1],
+          p.centroid[2] + translation[2],
+        ];
         const j = nearest(moved, C);
         if (j < 0) return;
-        const back = [C[j].centroid[0] - translation[0], C[j].centroid[1] - translation[1], C[j].centroid[2] - translation[2]];
+        const back = [
+          C[j].centroid[0] - translation[0],
+          C[j].centroid[1] - translation[1],
+          C[j].centroid[2] - translation[2],
+        ];
         if (nearest(back, P) === i) pairs.push([p.label, C[j].label]);
       });
-      const d = [0, 1, 2].map((k) => median(pairs.map(([a, b]) => (cByLabel.get(b)?.centroid[k] ?? 0) - (pByLabel.get(a)?.centroid[k] ?? 0))));
+      const d = [0, 1, 2].map((k) =>
+        median(
+          pairs.map(([a, b]) => (cByLabel.get(b)?.centroid[k] ?? 0) - (pByLabel.get(a)?.centroid[k] ?? 0)),
+        ),
+      );
       translation = [d[0], d[1], d[2]];
     }
   }

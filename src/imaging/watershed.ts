@@ -192,5 +192,9 @@ export function watershedSplit(mask: Volume, options: WatershedSplitOptions = {}
       }
     }
   }
-  return { labels: { data: labels, shape: mask.shape, spacing: mask.spacing }, count, markers: Int32Array.from(accepted) };
+  return {
+    labels: { data: labels, shape: mask.shape, spacing: mask.spacing },
+    count,
+    markers: Int32Array.from(accepted),
+  };
 }

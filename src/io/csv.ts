@@ -30,7 +30,11 @@ function formatCell(value: Cell, column: string, row: number, options: CsvOption
 }
 
 /** Rows as objects → CSV text with the given column order. */
-export function toCsv(columns: readonly string[], rows: readonly Record<string, Cell>[], options: CsvOptions = {}): string {
+export function toCsv(
+  columns: readonly string[],
+  rows: readonly Record<string, Cell>[],
+  options: CsvOptions = {},
+): string {
   const lines = [columns.map((c) => formatCell(c, c, 0, options)).join(",")];
   rows.forEach((row, i) => {
     lines.push(columns.map((c) => formatCell(row[c], c, i + 1, options)).join(","));
@@ -46,7 +50,8 @@ export function columnsToCsv(
   const names = Object.keys(columns);
   const n = names.length > 0 ? columns[names[0]].length : 0;
   for (const name of names) {
-    if (columns[name].length !== n) throw new Error(`CSV column "${name}" has ${columns[name].length} rows, expected ${n}`);
+    if (columns[name].length !== n)
+      throw new Error(`CSV column "${name}" has ${columns[name].length} rows, expected ${n}`);
   }
   const lines = [names.join(",")];
   for (let i = 0; i < n; i++) {
@@ -60,8 +65,10 @@ export function toJson(value: unknown, indent = 2): string {
   return `${JSON.stringify(
     value,
     (key, v) => {
-      if (typeof v === "number" && !Number.isFinite(v)) throw new Error(`JSON field "${key}" is not finite (${v})`);
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+      if (typeof v === "number" && !Number.isFinite(v))
+        throw new Error(`JSON field "${key}" is not finite (${v})`);
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+        return Array.from(v as unknown as ArrayLike<number>);
       return v;
     },
     indent,

@@ -31,9 +31,12 @@ export interface RadialGrid {
  *   Spacings shrink geometrically toward the surface, where gradients are steepest.
  */
 export function radialGrid(radius: number, shells: number, refinement = 1): RadialGrid {
-  if (!(radius > 0) || !Number.isFinite(radius)) throw new RangeError(`radius must be positive, got ${radius}`);
-  if (!Number.isInteger(shells) || shells < 2) throw new RangeError(`shells must be an integer ≥ 2, got ${shells}`);
-  if (!(refinement >= 1) || !Number.isFinite(refinement)) throw new RangeError(`refinement must be ≥ 1, got ${refinement}`);
+  if (!(radius > 0) || !Number.isFinite(radius))
+    throw new RangeError(`radius must be positive, got ${radius}`);
+  if (!Number.isInteger(shells) || shells < 2)
+    throw new RangeError(`shells must be an integer ≥ 2, got ${shells}`);
+  if (!(refinement >= 1) || !Number.isFinite(refinement))
+    throw new RangeError(`refinement must be ≥ 1, got ${refinement}`);
   const n = shells;
   const spacings = new Float64Array(n);
   // geometric spacings h_k = h_0 q^k with h_0/h_{n−1} = refinement.

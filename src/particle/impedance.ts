@@ -29,7 +29,8 @@ export interface ImpedanceResult {
 
 /** Log-spaced frequencies from fMax down to fMin with `perDecade` points per decade [Hz]. */
 export function logFrequencies(fMax: number, fMin: number, perDecade: number): Float64Array {
-  if (!(fMax > fMin && fMin > 0 && perDecade > 0)) throw new RangeError("need fMax > fMin > 0 and perDecade > 0");
+  if (!(fMax > fMin && fMin > 0 && perDecade > 0))
+    throw new RangeError("need fMax > fMin > 0 and perDecade > 0");
   const decades = Math.log10(fMax / fMin);
   const n = Math.round(decades * perDecade) + 1;
   const out = new Float64Array(n);

@@ -45,7 +45,13 @@ export class FunctionTable implements ScalarFunction {
    * @param intervals number of grid intervals
    * @param df optional exact derivative; otherwise 4th-order central differences
    */
-  constructor(f: (x: number) => number, lo: number, hi: number, intervals = 4096, df?: (x: number) => number) {
+  constructor(
+    f: (x: number) => number,
+    lo: number,
+    hi: number,
+    intervals = 4096,
+    df?: (x: number) => number,
+  ) {
     this.lo = lo;
     this.hi = hi;
     this.h = (hi - lo) / intervals;
@@ -104,7 +110,10 @@ export class FunctionTable implements ScalarFunction {
     const v1 = this.values[i + 1];
     const m0 = this.slopes[i] * this.h;
     const m1 = this.slopes[i + 1] * this.h;
-    return ((6 * t2 - 6 * t) * v0 + (3 * t2 - 4 * t + 1) * m0 + (-6 * t2 + 6 * t) * v1 + (3 * t2 - 2 * t) * m1) * this.invH;
+    return (
+      ((6 * t2 - 6 * t) * v0 + (3 * t2 - 4 * t + 1) * m0 + (-6 * t2 + 6 * t) * v1 + (3 * t2 - 2 * t) * m1) *
+      this.invH
+    );
   }
 }
 

@@ -48,7 +48,8 @@ export interface ParticleParameters {
 }
 
 /** Fully resolved parameters with defaults applied and validated. */
-export interface ResolvedParticleParameters extends Required<Omit<ParticleParameters, "initialLithiumFraction">> {
+export interface ResolvedParticleParameters
+  extends Required<Omit<ParticleParameters, "initialLithiumFraction">> {
   /** Which material functions were overridden by the caller. */
   overridden: { diffusivity: boolean; exchangeCurrentDensity: boolean; openCircuitPotential: boolean };
   initialLithiumFraction: number;
@@ -58,7 +59,11 @@ export interface ResolvedParticleParameters extends Required<Omit<ParticleParame
 
 function positive(value: number, field: string, unit: string): number {
   if (!Number.isFinite(value) || value <= 0) {
-    throw new InputError(`${field} must be a positive number`, { field, value: String(value), expected: `> 0 ${unit}` });
+    throw new InputError(`${field} must be a positive number`, {
+      field,
+      value: String(value),
+      expected: `> 0 ${unit}`,
+    });
   }
   return value;
 }
@@ -76,7 +81,10 @@ export function resolveParticleParameters(p: ParticleParameters): ResolvedPartic
   positive(p.radius, "radius", "m");
   const shells = p.shells ?? 20;
   if (!Number.isInteger(shells) || shells < 2 || shells > 10000) {
-    throw new InputError("shells must be an integer between 2 and 10000", { field: "shells", value: String(shells) });
+    throw new InputError("shells must be an integer between 2 and 10000", {
+      field: "shells",
+      value: String(shells),
+    });
   }
   const refinement = p.refinement ?? 1;
   if (!(refinement >= 1) || !Number.isFinite(refinement)) {
@@ -88,13 +96,20 @@ export function resolveParticleParameters(p: ParticleParameters): ResolvedPartic
     "electrolyteConcentration",
     "mol/m³",
   );
-  const doubleLayerCapacitance = nonNegative(p.doubleLayerCapacitance ?? m.doubleLayerCapacitance, "doubleLayerCapacitance", "F/m²");
+  const doubleLayerCapacitance = nonNegative(
+    p.doubleLayerCapacitance ?? m.doubleLayerCapacitance,
+    "doubleLayerCapacitance",
+    "F/m²",
+  );
   const filmResistance = nonNegative(p.filmResistance ?? 0, "filmResistance", "Ω·m²");
   const ohmicResistance = nonNegative(p.ohmicResistance ?? 0, "ohmicResistance", "Ω");
   const activeAreaFactor = positive(p.activeAreaFactor ?? 1, "activeAreaFactor", "");
   const isolatedFraction = p.isolatedFraction ?? 0;
   if (!(isolatedFraction >= 0 && isolatedFraction < 1)) {
-    throw new InputError("isolatedFraction must be in [0, 1)", { field: "isolatedFraction", value: String(isolatedFraction) });
+    throw new InputError("isolatedFraction must be in [0, 1)", {
+      field: "isolatedFraction",
+      value: String(isolatedFraction),
+    });
   }
   const x0 = p.initialLithiumFraction ?? m.nominalWindow.xMax;
   const [lo, hi] = m.validRange;
@@ -135,7 +150,8 @@ export function resolveParticleParameters(p: ParticleParameters): ResolvedPartic
     diffusivity: p.diffusivity ?? ((x) => m.chemicalDiffusivity(x, T)),
     exchangeCurrentDensity: p.exchangeCurrentDensity ?? ((x) => m.exchangeCurrentDensity(x, cl, T)),
     openCircuitPotential: p.openCircuitPotential ?? ((x) => m.openCircuitPotential(x)),
-    openCircuitPotentialDerivative: p.openCircuitPotentialDerivative ?? ((x) => m.openCircuitPotentialDerivative(x)),
+    openCircuitPotentialDerivative:
+      p.openCircuitPotentialDerivative ?? ((x) => m.openCircuitPotentialDerivative(x)),
     relativeTolerance: positive(p.relativeTolerance ?? 1e-4, "relativeTolerance", ""),
     absoluteTolerance: positive(p.absoluteTolerance ?? 2e-5, "absoluteTolerance", ""),
     nominalCapacity:

@@ -2,9 +2,10 @@
  * One-call simulation of a particle through a protocol, returning the time series, the
  * per-step table and a JSON-ready summary. Used by the CLI, the demo and the web app.
  */
-import type { Protocol } from "../protocol/steps.js";
+
 import { type RunOptions, type RunResult, runProtocol } from "../protocol/runner.js";
-import { logFrequencies, particleImpedance, type ContactElement, type ImpedanceResult } from "./impedance.js";
+import type { Protocol } from "../protocol/steps.js";
+import { type ContactElement, type ImpedanceResult, logFrequencies, particleImpedance } from "./impedance.js";
 import type { ParticleParameters } from "./parameters.js";
 import { ParticleSimulator, type SolverStatistics } from "./simulator.js";
 
@@ -33,7 +34,12 @@ export interface SimulationOutput {
   simulator: ParticleSimulator;
   run: RunResult;
   /** Impedance spectra of the EIS steps, in order. */
-  impedance: (ImpedanceResult & { step: number; time: number; voltage: number; meanLithiumFraction: number })[];
+  impedance: (ImpedanceResult & {
+    step: number;
+    time: number;
+    voltage: number;
+    meanLithiumFraction: number;
+  })[];
   summary: SimulationSummary;
 }
 
@@ -45,14 +51,24 @@ export interface SimulateOptions extends Omit<RunOptions, "eis"> {
 const mAh = (c: number) => c / 3.6;
 
 /** Simulate `protocol` on a new particle with `parameters`. Throws InputError on bad input. */
-export function simulateParticle(parameters: ParticleParameters, protocol: Protocol, options: SimulateOptions = {}): SimulationOutput {
+export function simulateParticle(
+  parameters: ParticleParameters,
+  protocol: Protocol,
+  options: SimulateOptions = {},
+): SimulationOutput {
   const simulator = new ParticleSimulator(parameters);
   const impedance: SimulationOutput["impedance"] = [];
   const run = runProtocol(simulator, protocol, {
     ...options,
     eis: (sim, step, index) => {
       const z = particleImpedance(sim, logFrequencies(step.fMax, step.fMin, step.perDecade), options.contact);
-      const entry = { ...z, step: index, time: sim.time, voltage: sim.voltage, meanLithiumFraction: sim.meanLithiumFraction };
+      const entry = {
+        ...z,
+        step: index,
+        time: sim.time,
+        voltage: sim.voltage,
+        meanLithiumFraction: sim.meanLithiumFraction,
+      };
       impedance.push(entry);
       return entry;
     },

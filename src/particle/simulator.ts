@@ -23,7 +23,11 @@ import { FARADAY, GAS_CONSTANT } from "../constants.js";
 import { ConvergenceError } from "../errors.js";
 import { type RadialGrid, radialGrid } from "./grid.js";
 import { cachedTable, DirectFunction, type ScalarFunction } from "./lookup.js";
-import { type ParticleParameters, type ResolvedParticleParameters, resolveParticleParameters } from "./parameters.js";
+import {
+  type ParticleParameters,
+  type ResolvedParticleParameters,
+  resolveParticleParameters,
+} from "./parameters.js";
 
 /** How the particle is driven. */
 export type Control =
@@ -50,13 +54,7 @@ export interface StopConditions {
   chargeReference?: number;
 }
 
-export type StopReason =
-  | "time"
-  | "voltage"
-  | "current"
-  | "voltageRate"
-  | "charge"
-  | "compositionLimit";
+export type StopReason = "time" | "voltage" | "current" | "voltageRate" | "charge" | "compositionLimit";
 
 export interface SolverStatistics {
   acceptedSteps: number;
@@ -232,8 +230,10 @@ export class ParticleSimulator {
    * solution is not smooth across a change of control.
    */
   setControl(control: Control): void {
-    if (control.mode === "current" && !Number.isFinite(control.current)) throw new RangeError("current must be finite");
-    if (control.mode === "voltage" && !Number.isFinite(control.voltage)) throw new RangeError("voltage must be finite");
+    if (control.mode === "current" && !Number.isFinite(control.current))
+      throw new RangeError("current must be finite");
+    if (control.mode === "voltage" && !Number.isFinite(control.voltage))
+      throw new RangeError("voltage must be finite");
     this.control = control;
     const n = this.size;
     const cdl = this.params.doubleLayerCapacitance;
@@ -261,7 +261,7 @@ export class ParticleSimulator {
   // ---------------------------------------------------------------- physics
 
   private clampX(x: number): number {
-    return x < this.xLo ? this.xLo : x > this.xHi ? this.xHi : x;
+    return x < this.xLo ? this.xLo : Math.min(x, this.xHi);
   }
 
   /** Interface current density i_tot [A/m²] for state u under the present control. */
@@ -278,7 +278,7 @@ export class ParticleSimulator {
     const n = this.size;
     const xs = this.clampX(u[n - 2]);
     let eta = u[n - 1] - this.fU.value(xs);
-    eta = eta > BV_CLAMP ? BV_CLAMP : eta < -BV_CLAMP ? -BV_CLAMP : eta;
+    eta = eta > BV_CLAMP ? BV_CLAMP : Math.max(eta, -BV_CLAMP);
     const i0 = this.fI0.value(xs);
     return i0 * (Math.exp(this.alphaA * this.f * eta) - Math.exp(-this.alphaC * this.f * eta));
   }
@@ -288,7 +288,6 @@ export class ParticleSimulator {
    * its tridiagonal Jacobian into lower/diag/upper. `hist` = c1 u_n + c2 u_{n−1}.
    */
   private assemble(u: Float64Array, c0OverH: number, histOverH: Float64Array, jac: boolean): void {
-    const p = this.params;
     const g = this.grid;
     const n = this.size;
     const N = n - 2; // surface node index
@@ -336,7 +335,7 @@ export class ParticleSimulator {
     const U = this.fU.value(xs);
     let eta = u[N + 1] - U;
     const clamped = eta > BV_CLAMP || eta < -BV_CLAMP;
-    eta = eta > BV_CLAMP ? BV_CLAMP : eta < -BV_CLAMP ? -BV_CLAMP : eta;
+    eta = eta > BV_CLAMP ? BV_CLAMP : Math.max(eta, -BV_CLAMP);
     const i0 = this.fI0.value(xs);
     const ea = Math.exp(this.alphaA * this.f * eta);
     const ec = Math.exp(-this.alphaC * this.f * eta);
@@ -404,7 +403,15 @@ export class ParticleSimulator {
    * starting from `out` (the initial guess) and leaving the solution in `out`. Returns
    * false when Newton fails or the state leaves the material's validity range.
    */
-  private newtonSolve(h: number, c0: number, c1: number, c2: number, base: Float64Array, prev: Float64Array, out: Float64Array): boolean {
+  private newtonSolve(
+    h: number,
+    c0: number,
+    c1: number,
+    c2: number,
+    base: Float64Array,
+    prev: Float64Array,
+    out: Float64Array,
+  ): boolean {
     const n = this.size;
     const hist = this.hist;
     for (let i = 0; i < n; i++) hist[i] = (c1 * base[i] + (c2 !== 0 ? c2 * prev[i] : 0)) / h;
@@ -609,7 +616,9 @@ export class ParticleSimulator {
 
   /** Li content of the connected part [mol]. */
   get lithiumContent(): number {
-    return this.connected * this.connectedMean(this.u) * this.cMax * (4 / 3) * Math.PI * this.grid.radius ** 3;
+    return (
+      this.connected * this.connectedMean(this.u) * this.cMax * (4 / 3) * Math.PI * this.grid.radius ** 3
+    );
   }
 
   /** Charge stored in the double layer S·C_dl·E [C]. */
@@ -655,7 +664,11 @@ export class ParticleSimulator {
    * @param maxStep upper bound on the step size [s]
    * @param onStep called after every accepted step (for recording)
    */
-  advance(stop: StopConditions, onStep?: (sim: ParticleSimulator) => void, maxStep = Number.POSITIVE_INFINITY): StopReason {
+  advance(
+    stop: StopConditions,
+    onStep?: (sim: ParticleSimulator) => void,
+    maxStep = Number.POSITIVE_INFINITY,
+  ): StopReason {
     const endTime = stop.endTime ?? Number.POSITIVE_INFINITY;
     if (this.time >= endTime) return "time";
     if (this.hNext <= 0 || this.history === 0) this.hNext = this.initialStep(maxStep);
@@ -773,12 +786,19 @@ export class ParticleSimulator {
 
   private triggeredEvents(stop: StopConditions, lastRate: number): StopReason[] {
     const out: StopReason[] = [];
-    if ((stop.voltageAbove !== undefined || stop.voltageBelow !== undefined) && this.eventValue("voltage", stop) <= 0) {
+    if (
+      (stop.voltageAbove !== undefined || stop.voltageBelow !== undefined) &&
+      this.eventValue("voltage", stop) <= 0
+    ) {
       out.push("voltage");
     }
     if (stop.currentBelow !== undefined && this.eventValue("current", stop) <= 0) out.push("current");
     if (stop.chargeMagnitude !== undefined && this.eventValue("charge", stop) <= 0) out.push("charge");
-    if (stop.voltageRateBelow !== undefined && Number.isFinite(lastRate) && this.eventValue("voltageRate", stop) <= 0) {
+    if (
+      stop.voltageRateBelow !== undefined &&
+      Number.isFinite(lastRate) &&
+      this.eventValue("voltageRate", stop) <= 0
+    ) {
       out.push("voltageRate");
     }
     if (this.compositionMargin(this.trial) <= 0) out.push("compositionLimit");
@@ -809,7 +829,8 @@ export class ParticleSimulator {
     if (kind === "voltageRate") ga = lastRate - (stop.voltageRateBelow ?? 0);
     else if (kind === "voltage") ga = this.voltageEventAtState(stop);
     else if (kind === "compositionLimit") ga = this.compositionMargin(this.u);
-    else if (kind === "charge") ga = (stop.chargeMagnitude ?? 0) - Math.abs(this.charge - (stop.chargeReference ?? 0));
+    else if (kind === "charge")
+      ga = (stop.chargeMagnitude ?? 0) - Math.abs(this.charge - (stop.chargeReference ?? 0));
     else ga = Math.abs(this.currentOf(this.u)) - (stop.currentBelow ?? 0);
     let a = 0;
     let b = h;

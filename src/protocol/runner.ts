@@ -95,7 +95,11 @@ export interface StepSummary {
 }
 
 /** Handler for EIS steps (the kinetics module supplies the small-signal solver). */
-export type EisHandler = (sim: ParticleSimulator, step: Extract<Step, { type: "eis" }>, index: number) => unknown;
+export type EisHandler = (
+  sim: ParticleSimulator,
+  step: Extract<Step, { type: "eis" }>,
+  index: number,
+) => unknown;
 
 export interface RunOptions {
   /** Called after each accepted solver step with overall progress 0…1 (by step count). */
@@ -162,7 +166,8 @@ export function validateProtocol(sim: ParticleSimulator, protocol: Protocol): vo
       if (s.type === "cv" || s.type === "cccv") check(s.voltage, s, "hold voltage", 0, 0);
       if ("until" in s) {
         for (const c of s.until) {
-          if (c.kind === "voltage") check(c.voltage, s, "cut-off voltage", CUTOFF_MARGIN_BELOW, CUTOFF_MARGIN_ABOVE);
+          if (c.kind === "voltage")
+            check(c.voltage, s, "cut-off voltage", CUTOFF_MARGIN_BELOW, CUTOFF_MARGIN_ABOVE);
         }
       }
       if (s.type === "gitt" && s.voltageLimit !== undefined) {
@@ -189,7 +194,14 @@ export function runProtocol(sim: ParticleSimulator, protocol: Protocol, options:
 
   const pushState = (index: number) => {
     if (!record) return;
-    recorder.push(sim.time, sim.current, sim.voltage, sim.surfaceLithiumFraction, sim.meanLithiumFraction, index);
+    recorder.push(
+      sim.time,
+      sim.current,
+      sim.voltage,
+      sim.surfaceLithiumFraction,
+      sim.meanLithiumFraction,
+      index,
+    );
   };
   const onStep = (index: number) => () => {
     pushState(index);
@@ -279,10 +291,17 @@ export function runProtocol(sim: ParticleSimulator, protocol: Protocol, options:
         case "cccv": {
           const sign = step.direction === "charge" ? 1 : -1;
           const I = sign * currentMagnitude(sim, step.current);
-          const ccStop: StopConditions = sign > 0 ? { voltageAbove: step.voltage } : { voltageBelow: step.voltage };
+          const ccStop: StopConditions =
+            sign > 0 ? { voltageAbove: step.voltage } : { voltageBelow: step.voltage };
           const r = runSegment("cccv-cc", text, cycle, { mode: "current", current: I }, ccStop);
           if (r === "voltage") {
-            runSegment("cccv-cv", text, cycle, { mode: "voltage", voltage: step.voltage }, stopsFor(step.until, 0));
+            runSegment(
+              "cccv-cv",
+              text,
+              cycle,
+              { mode: "voltage", voltage: step.voltage },
+              stopsFor(step.until, 0),
+            );
           }
           break;
         }

@@ -82,27 +82,32 @@ export function renderReport(report: Report): string {
   out.push(`<h1>${escapeHtml(report.title)}</h1>`);
   if (report.summary && report.summary.length > 0) {
     out.push('<div class="summary">');
-    for (const s of report.summary) out.push(`<div>${escapeHtml(s.label)}<b>${escapeHtml(s.value)}</b></div>`);
+    for (const s of report.summary)
+      out.push(`<div>${escapeHtml(s.label)}<b>${escapeHtml(s.value)}</b></div>`);
     out.push("</div>");
   }
   for (const section of report.sections) {
     out.push(`<section><h2>${escapeHtml(section.heading)}</h2>`);
     for (const p of section.paragraphs ?? []) out.push(`<p>${escapeHtml(p)}</p>`);
     for (const f of section.figures ?? []) {
-      out.push(`<figure>${f.svg.trim()}${f.caption ? `<figcaption>${escapeHtml(f.caption)}</figcaption>` : ""}</figure>`);
+      out.push(
+        `<figure>${f.svg.trim()}${f.caption ? `<figcaption>${escapeHtml(f.caption)}</figcaption>` : ""}</figure>`,
+      );
     }
     for (const t of section.tables ?? []) {
       const precision = t.precision ?? 5;
       out.push("<table>");
       if (t.caption) out.push(`<caption>${escapeHtml(t.caption)}</caption>`);
       out.push(`<tr>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr>`);
-      for (const row of t.rows) out.push(`<tr>${row.map((v) => `<td>${cell(v, precision)}</td>`).join("")}</tr>`);
+      for (const row of t.rows)
+        out.push(`<tr>${row.map((v) => `<td>${cell(v, precision)}</td>`).join("")}</tr>`);
       out.push("</table>");
     }
     out.push("</section>");
   }
   out.push("<section><h2>Provenance</h2>");
-  if (report.command) out.push(`<p>Command:</p><pre>${escapeHtml(report.command.map(quoteArg).join(" "))}</pre>`);
+  if (report.command)
+    out.push(`<p>Command:</p><pre>${escapeHtml(report.command.map(quoteArg).join(" "))}</pre>`);
   if (report.versions) {
     out.push(
       `<p>Versions: ${Object.entries(report.versions)
@@ -113,12 +118,16 @@ export function renderReport(report: Report): string {
   if (report.inputs && report.inputs.length > 0) {
     out.push("<table><caption>Inputs</caption><tr><th>input</th><th>bytes</th><th>SHA-256</th></tr>");
     for (const i of report.inputs) {
-      out.push(`<tr><td>${escapeHtml(i.name)}</td><td>${i.bytes ?? ""}</td><td><code>${escapeHtml(i.sha256 ?? "")}</code></td></tr>`);
+      out.push(
+        `<tr><td>${escapeHtml(i.name)}</td><td>${i.bytes ?? ""}</td><td><code>${escapeHtml(i.sha256 ?? "")}</code></td></tr>`,
+      );
     }
     out.push("</table>");
   }
   if (report.files && report.files.length > 0) {
-    out.push(`<p>Data behind the figures: ${report.files.map((f) => `<code>${escapeHtml(f)}</code>`).join(", ")}</p>`);
+    out.push(
+      `<p>Data behind the figures: ${report.files.map((f) => `<code>${escapeHtml(f)}</code>`).join(", ")}</p>`,
+    );
   }
   out.push("</section></body></html>");
   return `${out.join("\n")}\n`;

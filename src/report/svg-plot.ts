@@ -30,7 +30,18 @@ export interface PlotOptions {
   yDomain?: [number, number];
 }
 
-const PALETTE = ["#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e", "#9498a0"];
+const PALETTE = [
+  "#4269d0",
+  "#efb118",
+  "#ff725c",
+  "#6cc5b0",
+  "#3ca951",
+  "#ff8ab7",
+  "#a463f2",
+  "#97bbf5",
+  "#9c6b4e",
+  "#9498a0",
+];
 
 function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
@@ -49,7 +60,8 @@ export function linearTicks(lo: number, hi: number, count = 6): number[] {
   const norm = step0 / mag;
   const step = (norm >= 5 ? 10 : norm >= 2 ? 5 : norm >= 1 ? 2 : 1) * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   return out;
 }
 
@@ -91,7 +103,9 @@ export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): str
   const width = options.width ?? 760;
   const height = options.height ?? 400;
   const hasLegend = series.length > 1 || (series.length === 1 && series[0].label !== "");
-  const legendWidth = hasLegend ? Math.min(220, 40 + 6.5 * Math.max(...series.map((s) => s.label.length))) : 0;
+  const legendWidth = hasLegend
+    ? Math.min(220, 40 + 6.5 * Math.max(...series.map((s) => s.label.length)))
+    : 0;
   const m = { left: 72, right: 16 + legendWidth, top: options.title ? 34 : 14, bottom: 48 };
   const xlog = options.xScale === "log";
   const ylog = options.yScale === "log";
@@ -112,15 +126,19 @@ export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): str
       x1 = c + (sy * pw) / 2;
     }
   }
-  const tx = (v: number) => m.left + (xlog ? Math.log10(v / x0) / Math.log10(x1 / x0) : (v - x0) / (x1 - x0)) * pw;
-  const ty = (v: number) => m.top + ph - (ylog ? Math.log10(v / y0) / Math.log10(y1 / y0) : (v - y0) / (y1 - y0)) * ph;
+  const tx = (v: number) =>
+    m.left + (xlog ? Math.log10(v / x0) / Math.log10(x1 / x0) : (v - x0) / (x1 - x0)) * pw;
+  const ty = (v: number) =>
+    m.top + ph - (ylog ? Math.log10(v / y0) / Math.log10(y1 / y0) : (v - y0) / (y1 - y0)) * ph;
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
   );
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   if (options.title) {
-    parts.push(`<text x="${width / 2}" y="20" text-anchor="middle" font-size="13" font-weight="600">${escapeXml(options.title)}</text>`);
+    parts.push(
+      `<text x="${width / 2}" y="20" text-anchor="middle" font-size="13" font-weight="600">${escapeXml(options.title)}</text>`,
+    );
   }
   // ticks and grid
   const xt = xlog ? logTicks(x0, x1) : linearTicks(x0, x1);
@@ -139,14 +157,18 @@ export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): str
   }
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   if (options.xLabel) {
-    parts.push(`<text x="${m.left + pw / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
+    parts.push(
+      `<text x="${m.left + pw / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+    );
   }
   if (options.yLabel) {
     parts.push(
       `<text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
     );
   }
-  parts.push(`<defs><clipPath id="plot-area"><rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}"/></clipPath></defs>`);
+  parts.push(
+    `<defs><clipPath id="plot-area"><rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}"/></clipPath></defs>`,
+  );
   parts.push(`<g clip-path="url(#plot-area)">`);
   series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length];

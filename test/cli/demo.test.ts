@@ -11,7 +11,15 @@ test("demo: the virtual seed-000 study recovers j0 and D of the simulated NMC333
     const r = await runCli("demo", "--out", out);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /recovered vs true/);
-    for (const f of ["eis.csv", "pitt.csv", "ratelimits.csv", "hysteresis.csv", "report.html", "parameters.bpx.json", "j0_vs_ocv.svg"]) {
+    for (const f of [
+      "eis.csv",
+      "pitt.csv",
+      "ratelimits.csv",
+      "hysteresis.csv",
+      "report.html",
+      "parameters.bpx.json",
+      "j0_vs_ocv.svg",
+    ]) {
       assert.ok(existsSync(join(out, f)), f);
     }
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));

@@ -34,7 +34,17 @@ test("simulate writes the time series, step table, summary and figure", async ()
     assert.ok(Math.abs(summary.steps[0].endVoltage - 3.6) < 1e-4);
     assert.equal(summary.steps[1].reason, "time");
     // refuse to overwrite without --force
-    const again = await runCli("simulate", "--material", "NMC811", "--radius", "5um", "--protocol", "Rest for 1 h", "--out", out);
+    const again = await runCli(
+      "simulate",
+      "--material",
+      "NMC811",
+      "--radius",
+      "5um",
+      "--protocol",
+      "Rest for 1 h",
+      "--out",
+      out,
+    );
     assert.equal(again.code, 2);
     assert.match(again.err, /not empty/);
   } finally {
@@ -50,10 +60,28 @@ test("simulate reads protocol files in text, JSON and YAML and prints JSON", asy
     const json = join(tmp.path, "p.json");
     writeFileSync(
       json,
-      JSON.stringify({ steps: [{ type: "cc", direction: "charge", current: { cRate: 0.1 }, until: [{ kind: "voltage", voltage: 4.0 }] }] }),
+      JSON.stringify({
+        steps: [
+          {
+            type: "cc",
+            direction: "charge",
+            current: { cRate: 0.1 },
+            until: [{ kind: "voltage", voltage: 4.0 }],
+          },
+        ],
+      }),
     );
     for (const file of [txt, json]) {
-      const r = await runCli("simulate", "--material", "NMC532", "--radius", "5um", "--protocol-file", file, "--json");
+      const r = await runCli(
+        "simulate",
+        "--material",
+        "NMC532",
+        "--radius",
+        "5um",
+        "--protocol-file",
+        file,
+        "--json",
+      );
       assert.equal(r.code, 0, r.err);
       const s = JSON.parse(r.out);
       assert.ok(Math.abs(s.steps[0].endVoltage - 4.0) < 1e-4);
@@ -68,15 +96,27 @@ test("simulate: bad input gives exit code 2, a message naming the problem, and w
   try {
     const out = join(tmp.path, "never");
     const cases: [string[], RegExp][] = [
-      [["--material", "NMC999", "--radius", "5um", "--protocol", "Rest for 1 h"], /unknown material "NMC999".*NMC811/],
+      [
+        ["--material", "NMC999", "--radius", "5um", "--protocol", "Rest for 1 h"],
+        /unknown material "NMC999".*NMC811/,
+      ],
       [["--material", "NMC811", "--radius", "-5um", "--protocol", "Rest for 1 h"], /--radius.*positive/],
       [["--material", "NMC811", "--radius", "5", "--protocol", "Rest for 1 h"], /--radius.*no unit/],
-      [["--material", "NMC811", "--radius", "5um", "--protocol", "Charge at C/20 until 5.6 V"], /5\.6 V is outside/],
+      [
+        ["--material", "NMC811", "--radius", "5um", "--protocol", "Charge at C/20 until 5.6 V"],
+        /5\.6 V is outside/,
+      ],
       [["--material", "NMC811", "--radius", "5um", "--protocol", "Charge at C/20 untl 4.2 V"], /column 16/],
       [["--material", "NMC811", "--radius", "5um", "--protocol", "Rest"], /can never end/],
-      [["--material", "NMC811", "--radius", "5um", "--protocol-file", join(tmp.path, "missing.txt")], /cannot read/],
+      [
+        ["--material", "NMC811", "--radius", "5um", "--protocol-file", join(tmp.path, "missing.txt")],
+        /cannot read/,
+      ],
       [["--material", "NMC811", "--radius", "5um"], /missing protocol/],
-      [["--material", "NMC811", "--radius", "5um", "--protocol", "Rest for 1 h", "--shells", "1"], /--shells/],
+      [
+        ["--material", "NMC811", "--radius", "5um", "--protocol", "Rest for 1 h", "--shells", "1"],
+        /--shells/,
+      ],
     ];
     for (const [args, pattern] of cases) {
       const r = await runCli("simulate", ...args, "--out", out);

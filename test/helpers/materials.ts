@@ -22,7 +22,12 @@ export function idealMaterial(o: IdealMaterialOptions = {}): Material {
   const slope = o.ocvSlope ?? -1;
   const u05 = o.ocvAt05 ?? 4.0;
   const i0 = o.exchangeCurrentDensity ?? 1;
-  const info = (name: string, unit: string): PropertyInfo => ({ name, unit, source: "test material", assumption: true });
+  const info = (name: string, unit: string): PropertyInfo => ({
+    name,
+    unit,
+    source: "test material",
+    assumption: true,
+  });
   return {
     name: "NMC111",
     aliases: [],

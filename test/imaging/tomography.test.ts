@@ -32,14 +32,23 @@ test("tomo pipeline finds every planted particle and its pore fraction (clean vo
     const t = truth.list[nearestTruth(a, truth.list, p.label)];
     // dark voxels inside the envelope = planted cracks + central void; the closing/filling
     // recovers the envelope to within a voxel layer, so the fraction agrees to 0.02 absolute
-    assert.ok(Math.abs(p.crackVolumeFraction - t.poreFraction) < 0.02, `label ${p.label}: ${p.crackVolumeFraction} vs ${t.poreFraction}`);
+    assert.ok(
+      Math.abs(p.crackVolumeFraction - t.poreFraction) < 0.02,
+      `label ${p.label}: ${p.crackVolumeFraction} vs ${t.poreFraction}`,
+    );
     // envelope volume within 5 % (surface voxels of a digitised sphere)
     assert.ok(Math.abs(p.voxels / t.envelopeVoxels - 1) < 0.05);
   }
 });
 
 test("tomo pipeline on a blurred, noisy volume: crack fractions within 0.05 and total within 20 %", () => {
-  const { volume, truth } = syntheticParticles({ shape: [64, 96, 96], particles: 6, seed: 5, blurSigma: 0.8, noiseSigma: 8 });
+  const { volume, truth } = syntheticParticles({
+    shape: [64, 96, 96],
+    particles: 6,
+    seed: 5,
+    blurSigma: 0.8,
+    noiseSigma: 8,
+  });
   const a = analyzeTomogram(volume, { cracks: { skeleton: false, tophatRadius: 2 } });
   assert.equal(a.totals.count, truth.list.length);
   let measured = 0;
@@ -48,7 +57,10 @@ test("tomo pipeline on a blurred, noisy volume: crack fractions within 0.05 and 
     const t = truth.list[nearestTruth(a, truth.list, p.label)];
     // blur thins 2-voxel cracks below the threshold at their tips: a tolerance of 0.05
     // absolute per particle (typical planted fractions 0.06–0.25)
-    assert.ok(Math.abs(p.crackVolumeFraction - t.poreFraction) < 0.05, `label ${p.label}: ${p.crackVolumeFraction} vs ${t.poreFraction}`);
+    assert.ok(
+      Math.abs(p.crackVolumeFraction - t.poreFraction) < 0.05,
+      `label ${p.label}: ${p.crackVolumeFraction} vs ${t.poreFraction}`,
+    );
     measured += p.crackVoxels;
     planted += t.poreFraction * t.envelopeVoxels;
   }
@@ -90,8 +102,18 @@ test("pristine vs charged: particles matched after a translation, volume change 
   const charged = syntheticParticles({
     shape: [48, 64, 96],
     explicit: [
-      { center: [24, 30, 27], radius: 12.96, voidRadius: 0, cracks: [{ normal: [0, 0, 1], thickness: 3, extent: 0.8 }] },
-      { center: [24, 30, 67], radius: 10.8, voidRadius: 0, cracks: [{ normal: [1, 0, 0], thickness: 3, extent: 0.8 }] },
+      {
+        center: [24, 30, 27],
+        radius: 12.96,
+        voidRadius: 0,
+        cracks: [{ normal: [0, 0, 1], thickness: 3, extent: 0.8 }],
+      },
+      {
+        center: [24, 30, 67],
+        radius: 10.8,
+        voidRadius: 0,
+        cracks: [{ normal: [1, 0, 0], thickness: 3, extent: 0.8 }],
+      },
     ],
   }).volume;
   const a = analyzeTomogram(pristine, { cracks: { skeleton: false } });
@@ -109,9 +131,25 @@ test("pristine vs charged: particles matched after a translation, volume change 
 test("cathodelab tomo: synth → analyze writes tables, slices and report; bad input exits 2", async () => {
   const tmp = tempDir();
   try {
-    const synth = await runCli("tomo", "synth", "--out", join(tmp.path, "s"), "--shape", "48,64,64", "--particles", "3");
+    const synth = await runCli(
+      "tomo",
+      "synth",
+      "--out",
+      join(tmp.path, "s"),
+      "--shape",
+      "48,64,64",
+      "--particles",
+      "3",
+    );
     assert.equal(synth.code, 0, synth.err);
-    const r = await runCli("tomo", "analyze", join(tmp.path, "s", "volume.tif"), "--out", join(tmp.path, "a"), "--no-skeleton");
+    const r = await runCli(
+      "tomo",
+      "analyze",
+      join(tmp.path, "s", "volume.tif"),
+      "--out",
+      join(tmp.path, "a"),
+      "--no-skeleton",
+    );
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /3 particles/);
     // truncated TIFF
@@ -121,7 +159,15 @@ test("cathodelab tomo: synth → analyze writes tables, slices and report; bad i
     assert.equal(t.code, 2);
     assert.match(t.err, /bad\.tif/);
     // wrong voxel unit
-    const u = await runCli("tomo", "analyze", join(tmp.path, "s", "volume.tif"), "--voxel", "0.1parsec", "--out", join(tmp.path, "c"));
+    const u = await runCli(
+      "tomo",
+      "analyze",
+      join(tmp.path, "s", "volume.tif"),
+      "--voxel",
+      "0.1parsec",
+      "--out",
+      join(tmp.path, "c"),
+    );
     assert.equal(u.code, 2);
     assert.match(u.err, /--voxel/);
     // a volume without spacing metadata needs --voxel

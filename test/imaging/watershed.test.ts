@@ -4,7 +4,10 @@ import { label } from "../../src/imaging/label.js";
 import type { Volume } from "../../src/imaging/volume.js";
 import { watershedSplit } from "../../src/imaging/watershed.js";
 
-function spheres(shape: [number, number, number], list: [number, number, number, number][]): Volume<Uint8Array> {
+function spheres(
+  shape: [number, number, number],
+  list: [number, number, number, number][],
+): Volume<Uint8Array> {
   const [nz, ny, nx] = shape;
   const data = new Uint8Array(nx * ny * nz);
   for (let z = 0; z < nz; z++)
@@ -18,11 +21,14 @@ function spheres(shape: [number, number, number], list: [number, number, number,
 
 test("watershed splits touching spheres that labelling joins, and leaves a single sphere whole", () => {
   // two spheres of radius 10 overlapping by 4 voxels, a third of radius 7 touching the second
-  const v = spheres([40, 40, 70], [
-    [20, 20, 15, 10],
-    [20, 20, 31, 10],
-    [20, 20, 47, 7],
-  ]);
+  const v = spheres(
+    [40, 40, 70],
+    [
+      [20, 20, 15, 10],
+      [20, 20, 31, 10],
+      [20, 20, 47, 7],
+    ],
+  );
   assert.equal(label(v, { connectivity: 26 }).count, 1);
   const w = watershedSplit(v);
   assert.equal(w.count, 3);
@@ -37,10 +43,13 @@ test("watershed splits touching spheres that labelling joins, and leaves a singl
 });
 
 test("watershed keeps small particles below the marker radius as their own components", () => {
-  const v = spheres([20, 20, 40], [
-    [10, 10, 8, 6],
-    [10, 10, 30, 2],
-  ]);
+  const v = spheres(
+    [20, 20, 40],
+    [
+      [10, 10, 8, 6],
+      [10, 10, 30, 2],
+    ],
+  );
   const w = watershedSplit(v, { minRadius: 3 });
   assert.equal(w.count, 2);
 });

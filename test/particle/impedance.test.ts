@@ -15,7 +15,13 @@ test("particle EIS of a uniform state matches the closed form Rs + Rc‖CPEc + (
   const i0 = 1;
   const slope = -1; // dU/dx [V]
   const cdl = 0.2;
-  const material = idealMaterial({ diffusivity: D, maxConcentration: cMax, exchangeCurrentDensity: i0, ocvSlope: slope, doubleLayerCapacitance: cdl });
+  const material = idealMaterial({
+    diffusivity: D,
+    maxConcentration: cMax,
+    exchangeCurrentDensity: i0,
+    ocvSlope: slope,
+    doubleLayerCapacitance: cdl,
+  });
   const f = logFrequencies(2e5, 1e-4, 10);
   const contact = { resistance: 2000, cpeQ: 2e-10, cpeAlpha: 0.9 };
   const area = 4 * Math.PI * R * R;
@@ -33,11 +39,19 @@ test("particle EIS of a uniform state matches the closed form Rs + Rc‖CPEc + (
     diffusivity: D,
   });
   const worst = (shells: number, refinement: number) => {
-    const sim = new ParticleSimulator({ material, radius: R, shells, refinement, initialLithiumFraction: 0.7, ohmicResistance: 500 });
+    const sim = new ParticleSimulator({
+      material,
+      radius: R,
+      shells,
+      refinement,
+      initialLithiumFraction: 0.7,
+      ohmicResistance: 500,
+    });
     const z = particleImpedance(sim, f, contact);
     let w = 0;
     for (let k = 0; k < f.length; k++) {
-      const d = Math.hypot(z.zReal[k] - exact.re[k], z.zImag[k] - exact.im[k]) / Math.hypot(exact.re[k], exact.im[k]);
+      const d =
+        Math.hypot(z.zReal[k] - exact.re[k], z.zImag[k] - exact.im[k]) / Math.hypot(exact.re[k], exact.im[k]);
       w = Math.max(w, d);
     }
     return w;
@@ -55,7 +69,12 @@ test("particle EIS low-frequency limit: intercalation capacitance C_int = F·V_p
   const R = 5e-6;
   const cMax = 48000;
   const slope = -0.8;
-  const material = idealMaterial({ diffusivity: 5e-15, maxConcentration: cMax, ocvSlope: slope, exchangeCurrentDensity: 0.5 });
+  const material = idealMaterial({
+    diffusivity: 5e-15,
+    maxConcentration: cMax,
+    ocvSlope: slope,
+    exchangeCurrentDensity: 0.5,
+  });
   const sim = new ParticleSimulator({ material, radius: R, initialLithiumFraction: 0.5 });
   const z = particleImpedance(sim, [1e-7]);
   const w = 2 * Math.PI * 1e-7;
@@ -65,14 +84,19 @@ test("particle EIS low-frequency limit: intercalation capacitance C_int = F·V_p
 });
 
 test("particle EIS about a non-uniform (loaded) state differs from the uniform one and stays finite", () => {
-  const material = idealMaterial({ diffusivity: 1e-14, exchangeCurrentDensity: 0.3, doubleLayerCapacitance: 0.2 });
+  const material = idealMaterial({
+    diffusivity: 1e-14,
+    exchangeCurrentDensity: 0.3,
+    doubleLayerCapacitance: 0.2,
+  });
   const sim = new ParticleSimulator({ material, radius: 8e-6, initialLithiumFraction: 0.8 });
   const f = logFrequencies(1e5, 1e-3, 5);
   const uniform = particleImpedance(sim, f);
   sim.setControl({ mode: "current", current: 1e-9 });
   sim.advance({ endTime: 600 });
   const loaded = particleImpedance(sim, f);
-  for (let k = 0; k < f.length; k++) assert.ok(Number.isFinite(loaded.zReal[k]) && Number.isFinite(loaded.zImag[k]));
+  for (let k = 0; k < f.length; k++)
+    assert.ok(Number.isFinite(loaded.zReal[k]) && Number.isFinite(loaded.zImag[k]));
   // under load η ≠ 0: the BV slope cosh-like increases, R_ct falls → mid-frequency Re Z smaller
   const mid = f.findIndex((x) => x < 1);
   assert.ok(loaded.zReal[mid] < uniform.zReal[mid]);

@@ -92,7 +92,14 @@ test("time-step error falls as the tolerance is tightened (BDF2 order ≈ 2)", (
   const I = 1e-9;
   const tEnd = (0.1 * R * R) / D;
   const run = (rtol: number) => {
-    const sim = new ParticleSimulator({ material, radius: R, shells: 20, initialLithiumFraction: 0.9, relativeTolerance: rtol, absoluteTolerance: rtol });
+    const sim = new ParticleSimulator({
+      material,
+      radius: R,
+      shells: 20,
+      initialLithiumFraction: 0.9,
+      relativeTolerance: rtol,
+      absoluteTolerance: rtol,
+    });
     sim.setControl({ mode: "current", current: I });
     sim.advance({ endTime: tEnd });
     return { x: sim.surfaceLithiumFraction, steps: sim.stats.acceptedSteps };
@@ -108,8 +115,18 @@ test("time-step error falls as the tolerance is tightened (BDF2 order ≈ 2)", (
 });
 
 test("lithium balance: integrated current equals change of Li and double-layer charge to 1e-10", () => {
-  const material = idealMaterial({ diffusivity: 3e-15, exchangeCurrentDensity: 0.5, doubleLayerCapacitance: 0.2 });
-  const sim = new ParticleSimulator({ material, radius: 8e-6, initialLithiumFraction: 0.95, filmResistance: 1e-3, ohmicResistance: 50 });
+  const material = idealMaterial({
+    diffusivity: 3e-15,
+    exchangeCurrentDensity: 0.5,
+    doubleLayerCapacitance: 0.2,
+  });
+  const sim = new ParticleSimulator({
+    material,
+    radius: 8e-6,
+    initialLithiumFraction: 0.95,
+    filmResistance: 1e-3,
+    ohmicResistance: 50,
+  });
   const n0 = sim.lithiumContent;
   const q0 = sim.doubleLayerCharge;
   const result = runProtocol(sim, {
@@ -117,7 +134,12 @@ test("lithium balance: integrated current equals change of Li and double-layer c
       { type: "cc", direction: "charge", current: { cRate: 1 }, until: [{ kind: "voltage", voltage: 4.3 }] },
       { type: "cv", voltage: 4.3, until: [{ kind: "current", below: { cRate: 0.05 } }] },
       { type: "rest", until: [{ kind: "time", duration: 1800 }] },
-      { type: "cc", direction: "discharge", current: { cRate: 0.5 }, until: [{ kind: "time", duration: 3000 }] },
+      {
+        type: "cc",
+        direction: "discharge",
+        current: { cRate: 0.5 },
+        until: [{ kind: "time", duration: 3000 }],
+      },
       { type: "pitt", deltaV: 0.015, until: [{ kind: "time", duration: 3600 }] },
     ],
   });
@@ -134,7 +156,11 @@ test("lithium balance: integrated current equals change of Li and double-layer c
 });
 
 test("relaxation: after a long rest V equals U(x_mean) within 0.1 mV", () => {
-  const material = idealMaterial({ diffusivity: 1e-14, exchangeCurrentDensity: 0.2, doubleLayerCapacitance: 0.2 });
+  const material = idealMaterial({
+    diffusivity: 1e-14,
+    exchangeCurrentDensity: 0.2,
+    doubleLayerCapacitance: 0.2,
+  });
   const sim = new ParticleSimulator({ material, radius: 10e-6, initialLithiumFraction: 0.9 });
   runProtocol(sim, {
     steps: [
@@ -155,7 +181,12 @@ test("small potentiostatic step with linearised kinetics matches the PITT series
   for (const biot of [0.5, 3]) {
     // B = R i0 |∂U/∂c| / (D R T) (seed 000 eqn 4) → i0
     const i0 = (biot * D * RT) / (R * dUdc);
-    const material = idealMaterial({ diffusivity: D, maxConcentration: cMax, ocvSlope: slope, exchangeCurrentDensity: i0 });
+    const material = idealMaterial({
+      diffusivity: D,
+      maxConcentration: cMax,
+      ocvSlope: slope,
+      exchangeCurrentDensity: i0,
+    });
     const sim = new ParticleSimulator({
       material,
       radius: R,
@@ -194,7 +225,14 @@ test("events: a voltage cut-off is met within 0.1 mV and not overshot", () => {
   for (const cut of [4.05, 4.2, 4.33]) {
     const sim = new ParticleSimulator({ material, radius: 6e-6, initialLithiumFraction: 0.95 });
     const r = runProtocol(sim, {
-      steps: [{ type: "cc", direction: "charge", current: { cRate: 1 }, until: [{ kind: "voltage", voltage: cut }] }],
+      steps: [
+        {
+          type: "cc",
+          direction: "charge",
+          current: { cRate: 1 },
+          until: [{ kind: "voltage", voltage: cut }],
+        },
+      ],
     });
     assert.equal(r.steps[0].reason, "voltage");
     assert.ok(Math.abs(sim.voltage - cut) < 1e-4, `V = ${sim.voltage} for cut-off ${cut}`);
@@ -205,7 +243,12 @@ test("events: a voltage cut-off is met within 0.1 mV and not overshot", () => {
   const sim = new ParticleSimulator({ material, radius: 6e-6, initialLithiumFraction: 0.5 });
   const r = runProtocol(sim, {
     steps: [
-      { type: "cc", direction: "discharge", current: { cRate: 0.5 }, until: [{ kind: "voltage", voltage: 3.9 }] },
+      {
+        type: "cc",
+        direction: "discharge",
+        current: { cRate: 0.5 },
+        until: [{ kind: "voltage", voltage: 3.9 }],
+      },
       { type: "cv", voltage: 3.9, until: [{ kind: "current", below: { cRate: 0.01 } }] },
     ],
   });
@@ -222,7 +265,13 @@ test("rest until |dV/dt| below a threshold ends where the rate crosses it", () =
   const r = runProtocol(sim, {
     steps: [
       { type: "cc", direction: "charge", current: { cRate: 0.5 }, until: [{ kind: "time", duration: 1800 }] },
-      { type: "rest", until: [{ kind: "voltageRate", rate: thr }, { kind: "time", duration: 10 * 3600 }] },
+      {
+        type: "rest",
+        until: [
+          { kind: "voltageRate", rate: thr },
+          { kind: "time", duration: 10 * 3600 },
+        ],
+      },
     ],
   });
   assert.equal(r.steps[1].reason, "voltageRate");
@@ -236,7 +285,12 @@ test("rest until |dV/dt| below a threshold ends where the rate crosses it", () =
 test("isolated fraction and active area: capacity scales, kinetics see the reacting area", () => {
   const material = idealMaterial({ diffusivity: 1e-14, exchangeCurrentDensity: 0.3 });
   const whole = new ParticleSimulator({ material, radius: 5e-6, initialLithiumFraction: 0.9 });
-  const part = new ParticleSimulator({ material, radius: 5e-6, initialLithiumFraction: 0.9, isolatedFraction: 0.25 });
+  const part = new ParticleSimulator({
+    material,
+    radius: 5e-6,
+    initialLithiumFraction: 0.9,
+    isolatedFraction: 0.25,
+  });
   const I = 2e-10;
   whole.setControl({ mode: "current", current: I });
   part.setControl({ mode: "current", current: I * 0.75 });

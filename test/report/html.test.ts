@@ -11,7 +11,22 @@ test("report: self-contained HTML with escaped text, inline SVG, tables and prov
     versions: { cathodelab: "0.1.0", node: "v20" },
     inputs: [{ name: "data.mpt", bytes: 10, sha256: "ab12" }],
     summary: [{ label: "j0", value: "1.2e-3 A/m²" }],
-    sections: [{ heading: "Fit", paragraphs: ["x < y"], figures: [{ svg, caption: "c" }], tables: [{ columns: ["p", "v"], rows: [["R0", 0.0123456789], ["bad", Number.NaN]] }] }],
+    sections: [
+      {
+        heading: "Fit",
+        paragraphs: ["x < y"],
+        figures: [{ svg, caption: "c" }],
+        tables: [
+          {
+            columns: ["p", "v"],
+            rows: [
+              ["R0", 0.0123456789],
+              ["bad", Number.NaN],
+            ],
+          },
+        ],
+      },
+    ],
   });
   assert.match(html, /^<!DOCTYPE html>/);
   assert.ok(!/<script|<link|src="http/.test(html), "no external resources or scripts");

@@ -74,7 +74,9 @@ export function fitGittPulseFullModel(
 ): GittFullModelResult {
   const n = time.length;
   if (n < 5 || current.length !== n || voltage.length !== n) {
-    throw new InputError("a GITT pulse needs ≥ 5 samples of time, current and voltage of equal length", { field: "pulse" });
+    throw new InputError("a GITT pulse needs ≥ 5 samples of time, current and voltage of equal length", {
+      field: "pulse",
+    });
   }
   const m = options.material;
   const U = options.openCircuitPotential ?? ((x: number) => m.openCircuitPotential(x));
@@ -84,9 +86,12 @@ export function fitGittPulseFullModel(
   const uLo = U(hi);
   const uHi = U(lo);
   if (!(restVoltage > uLo && restVoltage < uHi)) {
-    throw new InputError(`relaxed voltage ${restVoltage} V lies outside the OCV range ${uLo.toFixed(3)}–${uHi.toFixed(3)} V`, {
-      field: "restVoltage",
-    });
+    throw new InputError(
+      `relaxed voltage ${restVoltage} V lies outside the OCV range ${uLo.toFixed(3)}–${uHi.toFixed(3)} V`,
+      {
+        field: "restVoltage",
+      },
+    );
   }
   const xStart = brentq((x) => U(x) - restVoltage, lo, hi, { xTol: 1e-12 });
   // piecewise-constant current: switch points where the applied current changes
@@ -94,7 +99,8 @@ export function fitGittPulseFullModel(
   for (let k = 1; k < n; k++) {
     const c = current[k];
     const last = segments[segments.length - 1];
-    if (last && Math.abs(last.current - c) <= 1e-9 * Math.max(Math.abs(c), Math.abs(last.current))) last.end = time[k];
+    if (last && Math.abs(last.current - c) <= 1e-9 * Math.max(Math.abs(c), Math.abs(last.current)))
+      last.end = time[k];
     else segments.push({ end: time[k], current: c });
   }
   // the current given at sample k applies on (t_{k−1}, t_k]
@@ -102,7 +108,9 @@ export function fitGittPulseFullModel(
   if (!(pulseCurrent > 0)) throw new InputError("the pulse carries no current", { field: "current" });
   // initial guesses
   const d0 = options.initialDiffusivity ?? m.chemicalDiffusivity(xStart, T);
-  const i00 = options.initialExchangeCurrentDensity ?? m.exchangeCurrentDensity(xStart, m.referenceElectrolyteConcentration, T);
+  const i00 =
+    options.initialExchangeCurrentDensity ??
+    m.exchangeCurrentDensity(xStart, m.referenceElectrolyteConcentration, T);
   let firstOn = 1;
   while (firstOn < n && current[firstOn] === 0) firstOn++;
   const irStep = firstOn < n ? Math.abs(voltage[firstOn] - restVoltage) / pulseCurrent : 0;

@@ -247,7 +247,8 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
   const pittStep = options.pittStep ?? 0.015;
   const pittDuration = options.pittDuration ?? 2 * 3600;
   const ohmicResistance = options.ohmicResistance ?? 1000;
-  const contact = options.contact === undefined ? { resistance: 2000, cpeQ: 2e-10, cpeAlpha: 0.9 } : options.contact;
+  const contact =
+    options.contact === undefined ? { resistance: 2000, cpeQ: 2e-10, cpeAlpha: 0.9 } : options.contact;
   const scaledRadii = options.scaledRadii ?? [10e-6, 5e-6, 2e-6];
   const rateLimitRadius = options.rateLimitRadius ?? 10e-6;
   const overpotential = options.overpotential ?? 0.1;
@@ -257,7 +258,7 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
   const T = 298.15;
   const cl = m.referenceElectrolyteConcentration;
 
-  const [lo, hi] = m.validRange;
+  const [lo] = m.validRange;
   const uMax = m.openCircuitPotential(lo);
   const uStart = m.openCircuitPotential(m.nominalWindow.xMax);
   const defaultCutoffs: number[] = [];
@@ -272,7 +273,12 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
   const top = cutoffs[cutoffs.length - 1];
   const targets = (options.dischargeTargets ?? cutoffs.slice(0, -1).reverse()).filter((v) => v < top);
 
-  const sim = new ParticleSimulator({ material: m, radius: R, ohmicResistance, doubleLayerCapacitance: m.doubleLayerCapacitance });
+  const sim = new ParticleSimulator({
+    material: m,
+    radius: R,
+    ohmicResistance,
+    doubleLayerCapacitance: m.doubleLayerCapacitance,
+  });
   const frequencies = logFrequencies(eisSpec.fMax, eisSpec.fMin, eisSpec.perDecade);
   const circuit = compileCircuit(STUDY_CIRCUIT, "circuit");
   const area = 4 * Math.PI * R * R;
@@ -324,7 +330,8 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     const j0Apparent = exchangeCurrentFromRct(rct, area, T);
     const j0 = j0Apparent / areaRatio;
     const ciLow = exchangeCurrentFromRct(rct + half, area, T) / areaRatio;
-    const ciHigh = rct - half > 0 ? exchangeCurrentFromRct(rct - half, area, T) / areaRatio : Number.POSITIVE_INFINITY;
+    const ciHigh =
+      rct - half > 0 ? exchangeCurrentFromRct(rct - half, area, T) / areaRatio : Number.POSITIVE_INFINITY;
     const xs = sim.surfaceLithiumFraction;
     const truth = m.exchangeCurrentDensity(xs, cl, T);
     eisPoints.push({
@@ -351,7 +358,10 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
 
   // 1. step charge with relaxation and EIS
   for (const v of cutoffs) {
-    run([{ type: "cc", direction: "charge", current: { cRate }, until: [{ kind: "voltage", voltage: v }] }, rest]);
+    run([
+      { type: "cc", direction: "charge", current: { cRate }, until: [{ kind: "voltage", voltage: v }] },
+      rest,
+    ]);
     measureEis("charge", v);
     progress(`charge to ${v.toFixed(2)} V`);
   }
@@ -366,7 +376,10 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     ],
   };
   for (const v of targets) {
-    run([{ type: "cc", direction: "discharge", current: { cRate }, until: [{ kind: "voltage", voltage: v }] }, pittRest]);
+    run([
+      { type: "cc", direction: "discharge", current: { cRate }, until: [{ kind: "voltage", voltage: v }] },
+      pittRest,
+    ]);
     measureEis("discharge", v);
     const relaxedOcv = sim.voltage;
     const xBefore = sim.meanLithiumFraction;
@@ -390,7 +403,10 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     const i0True = m.exchangeCurrentDensity(xMid, cl, T);
     if (!fit.i0) throw new Error("PITT fit returned no i0 although dUdc was given");
     const scale = dUdc / dUdcFull;
-    const i0 = { value: fit.i0.value * scale, ci95: [fit.i0.ci95[0] * scale, fit.i0.ci95[1] * scale] as [number, number] };
+    const i0 = {
+      value: fit.i0.value * scale,
+      ci95: [fit.i0.ci95[0] * scale, fit.i0.ci95[1] * scale] as [number, number],
+    };
     pittPoints.push({
       stepVoltage: v,
       relaxedOcv,
@@ -421,7 +437,13 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
   // 3. Biot numbers and rate limits from the fitted values (seed 000 eqns 4, 6–8)
   const rateLimits: RateLimitPoint[] = pittPoints.map((p) => {
     const B = biotNumber(R, p.exchangeCurrentDensity, p.dUdc, p.diffusivity, T);
-    const cj = interfacialLimitedCRate(p.exchangeCurrentDensity, overpotential, 3 / rateLimitRadius, m.volumetricCapacity, T);
+    const cj = interfacialLimitedCRate(
+      p.exchangeCurrentDensity,
+      overpotential,
+      3 / rateLimitRadius,
+      m.volumetricCapacity,
+      T,
+    );
     const cd = diffusionLimitedCRate(p.diffusivity, rateLimitRadius);
     return {
       relaxedOcv: p.relaxedOcv,
@@ -443,7 +465,9 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     const a = charge[k - 1];
     const b = charge[k];
     const w = (v - a.relaxedOcv) / (b.relaxedOcv - a.relaxedOcv);
-    const jc = Math.exp((1 - w) * Math.log(a.exchangeCurrentDensity) + w * Math.log(b.exchangeCurrentDensity));
+    const jc = Math.exp(
+      (1 - w) * Math.log(a.exchangeCurrentDensity) + w * Math.log(b.exchangeCurrentDensity),
+    );
     hysteresis.push({
       relaxedOcv: v,
       chargeExchangeCurrentDensity: jc,
@@ -492,7 +516,9 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     errors: {
       eisExchangeCurrent: stats(eisPoints.map((p) => p.exchangeCurrentDensityError)),
       pittExchangeCurrent: stats(
-        pittPoints.filter((p) => p.exchangeCurrentDensityDetermined).map((p) => p.exchangeCurrentDensityError),
+        pittPoints
+          .filter((p) => p.exchangeCurrentDensityDetermined)
+          .map((p) => p.exchangeCurrentDensityError),
       ),
       pittDiffusivity: stats(mixed.map((p) => p.diffusivityError)),
     },

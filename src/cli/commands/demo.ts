@@ -37,9 +37,13 @@ export const command: Command = {
       bar.finish();
       writeStudyOutputs(out, result, ["cathodelab", "demo", ...argv]);
       out.commit();
-      ctx.stdout("Virtual seed-000 single-particle study (Tsai et al., EES 2018): NMC333, 26.5 µm diameter\n");
+      ctx.stdout(
+        "Virtual seed-000 single-particle study (Tsai et al., EES 2018): NMC333, 26.5 µm diameter\n",
+      );
       ctx.stdout(studySummaryText(result));
-      ctx.stdout(`\ncomputed in ${(elapsed / 1000).toFixed(2)} s; wrote ${out.files.length} files to ${out.target} (open report.html)\n`);
+      ctx.stdout(
+        `\ncomputed in ${(elapsed / 1000).toFixed(2)} s; wrote ${out.files.length} files to ${out.target} (open report.html)\n`,
+      );
       return 0;
     } catch (error) {
       out.abort();

@@ -25,7 +25,11 @@ Run "cathodelab fit eis --help" (etc.) for the options of each.`,
     const [sub, ...rest] = argv;
     const load = sub === undefined ? undefined : SUBCOMMANDS[sub];
     if (!load) {
-      throw new InputError(`unknown fit type "${sub ?? ""}"`, { field: "fit", value: sub ?? "", expected: "eis, pitt or gitt" });
+      throw new InputError(`unknown fit type "${sub ?? ""}"`, {
+        field: "fit",
+        value: sub ?? "",
+        expected: "eis, pitt or gitt",
+      });
     }
     const cmd = await load();
     if (rest.includes("--help") || rest.includes("-h")) {

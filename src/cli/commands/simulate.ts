@@ -86,7 +86,11 @@ export function readProtocolOption(values: Record<string, unknown>): Protocol {
   try {
     content = readFileSync(file, "utf8");
   } catch {
-    throw new InputError("cannot read protocol file", { file, field: "--protocol-file", expected: "a readable file" });
+    throw new InputError("cannot read protocol file", {
+      file,
+      field: "--protocol-file",
+      expected: "a readable file",
+    });
   }
   const ext = extname(file).toLowerCase();
   if (ext === ".json") {
@@ -102,7 +106,12 @@ export function readProtocolOption(values: Record<string, unknown>): Protocol {
   return parseProtocol(content, { file });
 }
 
-function optionalNumber(values: Record<string, unknown>, name: string, dimension: Parameters<typeof parseQuantity>[1], defaultUnit?: string) {
+function optionalNumber(
+  values: Record<string, unknown>,
+  name: string,
+  dimension: Parameters<typeof parseQuantity>[1],
+  defaultUnit?: string,
+) {
   const v = stringOption(values, name);
   return v === undefined ? undefined : parseQuantity(v, dimension, { field: `--${name}`, defaultUnit });
 }
@@ -110,16 +119,23 @@ function optionalNumber(values: Record<string, unknown>, name: string, dimension
 /** Build particle parameters from CLI options. */
 export function particleParametersFromOptions(values: Record<string, unknown>): ParticleParameters {
   const material = getMaterial(stringOption(values, "material", true, "a material name such as NMC811"));
-  const radius = parseQuantity(stringOption(values, "radius", true, "a radius with unit, e.g. 13.25um"), "length", {
-    field: "--radius",
-    positive: true,
-  });
+  const radius = parseQuantity(
+    stringOption(values, "radius", true, "a radius with unit, e.g. 13.25um"),
+    "length",
+    {
+      field: "--radius",
+      positive: true,
+    },
+  );
   const shellsText = stringOption(values, "shells");
   let shells: number | undefined;
   if (shellsText !== undefined) {
     shells = Number(shellsText);
     if (!Number.isInteger(shells) || shells < 2 || shells > 10000) {
-      throw new InputError("--shells must be an integer from 2 to 10000", { field: "--shells", value: shellsText });
+      throw new InputError("--shells must be an integer from 2 to 10000", {
+        field: "--shells",
+        value: shellsText,
+      });
     }
   }
   return {
@@ -138,7 +154,11 @@ export function particleParametersFromOptions(values: Record<string, unknown>): 
 }
 
 /** Write the standard outputs of a simulation into `out`. */
-export function writeSimulationOutputs(out: OutputDir, result: SimulationOutput, extra: Record<string, unknown> = {}): void {
+export function writeSimulationOutputs(
+  out: OutputDir,
+  result: SimulationOutput,
+  extra: Record<string, unknown> = {},
+): void {
   const s = result.run.series;
   out.write(
     "timeseries.csv",
@@ -154,7 +174,20 @@ export function writeSimulationOutputs(out: OutputDir, result: SimulationOutput,
   out.write(
     "steps.csv",
     toCsv(
-      ["index", "type", "cycle", "text", "start_s", "end_s", "reason", "charge_C", "start_V", "end_V", "end_current_A", "end_x_mean"],
+      [
+        "index",
+        "type",
+        "cycle",
+        "text",
+        "start_s",
+        "end_s",
+        "reason",
+        "charge_C",
+        "start_V",
+        "end_V",
+        "end_current_A",
+        "end_x_mean",
+      ],
       result.run.steps.map((st) => ({
         index: st.index,
         type: st.type,
@@ -172,13 +205,20 @@ export function writeSimulationOutputs(out: OutputDir, result: SimulationOutput,
     ),
   );
   result.impedance.forEach((z, k) => {
-    out.write(`eis_${k + 1}.csv`, columnsToCsv({ frequency_Hz: z.frequency, z_real_Ohm: z.zReal, z_imag_Ohm: z.zImag }));
+    out.write(
+      `eis_${k + 1}.csv`,
+      columnsToCsv({ frequency_Hz: z.frequency, z_real_Ohm: z.zReal, z_imag_Ohm: z.zImag }),
+    );
   });
   out.write("summary.json", toJson({ ...extra, ...result.summary }));
   const hours = Float64Array.from(s.time, (t) => t / 3600);
   out.write(
     "voltage.svg",
-    renderPlot([{ label: "V", x: hours, y: s.voltage }], { title: "Cell voltage", xLabel: "time [h]", yLabel: "V vs Li/Li⁺ [V]" }),
+    renderPlot([{ label: "V", x: hours, y: s.voltage }], {
+      title: "Cell voltage",
+      xLabel: "time [h]",
+      yLabel: "V vs Li/Li⁺ [V]",
+    }),
   );
 }
 
@@ -186,7 +226,16 @@ export function writeSimulationOutputs(out: OutputDir, result: SimulationOutput,
 export function formatCharge(coulomb: number): string {
   const ah = coulomb / 3600;
   const a = Math.abs(ah);
-  const [f, u] = a >= 1 ? [1, "Ah"] : a >= 1e-3 ? [1e3, "mAh"] : a >= 1e-6 ? [1e6, "µAh"] : a >= 1e-9 || a === 0 ? [1e9, "nAh"] : [1e12, "pAh"];
+  const [f, u] =
+    a >= 1
+      ? [1, "Ah"]
+      : a >= 1e-3
+        ? [1e3, "mAh"]
+        : a >= 1e-6
+          ? [1e6, "µAh"]
+          : a >= 1e-9 || a === 0
+            ? [1e9, "nAh"]
+            : [1e12, "pAh"];
   return `${(ah * f).toPrecision(5)} ${u}`;
 }
 
@@ -232,7 +281,9 @@ export const command: Command = {
         ctx.stdout(summaryText(result));
         for (const st of result.summary.steps) {
           if (st.reason === "compositionLimit") {
-            ctx.stderr(`warning: step ${st.index + 1} (${st.text}) stopped at the composition limit of the material\n`);
+            ctx.stderr(
+              `warning: step ${st.index + 1} (${st.text}) stopped at the composition limit of the material\n`,
+            );
           }
         }
         if (out) ctx.stdout(`wrote ${out.files.length} files to ${out.target}\n`);

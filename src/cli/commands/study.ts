@@ -69,7 +69,9 @@ export function studySummaryText(r: VirtualStudyResult): string {
       `  ${" ".repeat(34)}${p.relaxedOcv.toFixed(3)}  ${p.xMean.toFixed(3)}  ${mAcm2(p.exchangeCurrentDensity).toExponential(3).padStart(12)}   ${mAcm2(p.exchangeCurrentDensityTrue).toExponential(3)}  ${(100 * p.exchangeCurrentDensityError).toFixed(1).padStart(5)} %`,
     );
   }
-  lines.push("\n  PITT +15 mV (discharge):   OCV     D fit [cm²/s]  D true     B       regime             j0 fit [mA/cm²]  j0 true");
+  lines.push(
+    "\n  PITT +15 mV (discharge):   OCV     D fit [cm²/s]  D true     B       regime             j0 fit [mA/cm²]  j0 true",
+  );
   for (const p of r.pitt) {
     lines.push(
       `  ${" ".repeat(26)}${p.relaxedOcv.toFixed(3)}  ${cm2s(p.diffusivity).toExponential(2)}   ${cm2s(p.diffusivityTrue).toExponential(2)}  ${p.biot.toPrecision(3).padStart(6)}  ${p.regime.padEnd(18)} ${mAcm2(p.exchangeCurrentDensity).toExponential(2)}${p.exchangeCurrentDensityDetermined ? " " : "*"}       ${mAcm2(p.exchangeCurrentDensityTrue).toExponential(2)}`,
@@ -98,12 +100,34 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
   const s = r.series;
   out.write(
     "timeseries.csv",
-    columnsToCsv({ time_s: s.time, current_A: s.current, voltage_V: s.voltage, x_surface: s.surfaceLithiumFraction, x_mean: s.meanLithiumFraction }),
+    columnsToCsv({
+      time_s: s.time,
+      current_A: s.current,
+      voltage_V: s.voltage,
+      x_surface: s.surfaceLithiumFraction,
+      x_mean: s.meanLithiumFraction,
+    }),
   );
   out.write(
     "eis.csv",
     toCsv(
-      ["phase", "step_V", "relaxed_ocv_V", "x_mean", "x_surface", "soc", "Rct_Ohm", "Rct_halfwidth95_Ohm", "j0_A_m2", "j0_mA_cm2", "j0_ci95_low_A_m2", "j0_ci95_high_A_m2", "j0_true_A_m2", "j0_rel_error", "fit_rms_relative"],
+      [
+        "phase",
+        "step_V",
+        "relaxed_ocv_V",
+        "x_mean",
+        "x_surface",
+        "soc",
+        "Rct_Ohm",
+        "Rct_halfwidth95_Ohm",
+        "j0_A_m2",
+        "j0_mA_cm2",
+        "j0_ci95_low_A_m2",
+        "j0_ci95_high_A_m2",
+        "j0_true_A_m2",
+        "j0_rel_error",
+        "fit_rms_relative",
+      ],
       r.eis.map((p) => ({
         phase: p.phase,
         step_V: p.stepVoltage,
@@ -116,7 +140,9 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
         j0_A_m2: p.exchangeCurrentDensity,
         j0_mA_cm2: mAcm2(p.exchangeCurrentDensity),
         j0_ci95_low_A_m2: p.exchangeCurrentDensityCi[0],
-        j0_ci95_high_A_m2: Number.isFinite(p.exchangeCurrentDensityCi[1]) ? p.exchangeCurrentDensityCi[1] : "",
+        j0_ci95_high_A_m2: Number.isFinite(p.exchangeCurrentDensityCi[1])
+          ? p.exchangeCurrentDensityCi[1]
+          : "",
         j0_true_A_m2: p.exchangeCurrentDensityTrue,
         j0_rel_error: p.exchangeCurrentDensityError,
         fit_rms_relative: p.fitRmsRelative,
@@ -126,13 +152,43 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
   r.eis.forEach((p, k) => {
     out.write(
       `spectra/eis_${String(k + 1).padStart(2, "0")}_${p.phase}_${p.relaxedOcv.toFixed(3)}V.csv`,
-      columnsToCsv({ frequency_Hz: p.frequency, z_real_Ohm: p.zReal, z_imag_Ohm: p.zImag, fit_real_Ohm: p.fitReal, fit_imag_Ohm: p.fitImag }),
+      columnsToCsv({
+        frequency_Hz: p.frequency,
+        z_real_Ohm: p.zReal,
+        z_imag_Ohm: p.zImag,
+        fit_real_Ohm: p.fitReal,
+        fit_imag_Ohm: p.fitImag,
+      }),
     );
   });
   out.write(
     "pitt.csv",
     toCsv(
-      ["step_V", "relaxed_ocv_V", "x_mean", "soc", "dUdc_V_m3_mol", "D_m2_s", "D_cm2_s", "D_ci95_low", "D_ci95_high", "D_determined", "B", "B_ci95_low", "B_ci95_high", "regime", "j0_A_m2", "j0_mA_cm2", "j0_ci95_low", "j0_ci95_high", "j0_determined", "D_true_m2_s", "j0_true_A_m2", "D_rel_error", "j0_rel_error"],
+      [
+        "step_V",
+        "relaxed_ocv_V",
+        "x_mean",
+        "soc",
+        "dUdc_V_m3_mol",
+        "D_m2_s",
+        "D_cm2_s",
+        "D_ci95_low",
+        "D_ci95_high",
+        "D_determined",
+        "B",
+        "B_ci95_low",
+        "B_ci95_high",
+        "regime",
+        "j0_A_m2",
+        "j0_mA_cm2",
+        "j0_ci95_low",
+        "j0_ci95_high",
+        "j0_determined",
+        "D_true_m2_s",
+        "j0_true_A_m2",
+        "D_rel_error",
+        "j0_rel_error",
+      ],
       r.pitt.map((p) => ({
         step_V: p.stepVoltage,
         relaxed_ocv_V: p.relaxedOcv,
@@ -170,7 +226,14 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
   out.write(
     "ratelimits.csv",
     toCsv(
-      ["relaxed_ocv_V", "biot", ...radii.map((x) => `biot_${(x * 1e6).toPrecision(3)}um`), "C_j_per_h", "C_D_per_h", "limited_by"],
+      [
+        "relaxed_ocv_V",
+        "biot",
+        ...radii.map((x) => `biot_${(x * 1e6).toPrecision(3)}um`),
+        "C_j_per_h",
+        "C_D_per_h",
+        "limited_by",
+      ],
       r.rateLimits.map((p) => {
         const row: Record<string, string | number> = {
           relaxed_ocv_V: p.relaxedOcv,
@@ -199,44 +262,101 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
     ),
   );
   out.write("parameters.bpx.json", toJson(bpxExport(r)));
-  out.write("summary.json", toJson({ command, material: r.material, radius_m: r.radius, errors: r.errors, options: r.options }));
+  out.write(
+    "summary.json",
+    toJson({ command, material: r.material, radius_m: r.radius, errors: r.errors, options: r.options }),
+  );
 
   // figures
   const charge = r.eis.filter((p) => p.phase === "charge");
   const discharge = r.eis.filter((p) => p.phase === "discharge");
   const figs: Record<string, string> = {};
-  figs["voltage.svg"] = renderPlot([{ label: "V", x: Float64Array.from(s.time, (t) => t / 3600), y: s.voltage }], {
-    title: "Study protocol",
-    xLabel: "time [h]",
-    yLabel: "V vs Li/Li⁺ [V]",
-  });
+  figs["voltage.svg"] = renderPlot(
+    [{ label: "V", x: Float64Array.from(s.time, (t) => t / 3600), y: s.voltage }],
+    {
+      title: "Study protocol",
+      xLabel: "time [h]",
+      yLabel: "V vs Li/Li⁺ [V]",
+    },
+  );
   const pick = [charge[0], charge[Math.floor(charge.length / 2)], charge[charge.length - 1]].filter(Boolean);
   figs["nyquist.svg"] = renderPlot(
     pick.flatMap((p) => [
-      { label: `${p.relaxedOcv.toFixed(2)} V data`, x: p.zReal, y: Float64Array.from(p.zImag, (v) => -v), style: "points" as const },
+      {
+        label: `${p.relaxedOcv.toFixed(2)} V data`,
+        x: p.zReal,
+        y: Float64Array.from(p.zImag, (v) => -v),
+        style: "points" as const,
+      },
       { label: `${p.relaxedOcv.toFixed(2)} V fit`, x: p.fitReal, y: Float64Array.from(p.fitImag, (v) => -v) },
     ]),
-    { title: "EIS at relaxed OCVs (charge)", xLabel: "Re Z [Ω]", yLabel: "−Im Z [Ω]", xScale: "log", yScale: "log" },
+    {
+      title: "EIS at relaxed OCVs (charge)",
+      xLabel: "Re Z [Ω]",
+      yLabel: "−Im Z [Ω]",
+      xScale: "log",
+      yScale: "log",
+    },
   );
   figs["j0_vs_ocv.svg"] = renderPlot(
     [
-      { label: "EIS, charge", x: charge.map((p) => p.relaxedOcv), y: charge.map((p) => mAcm2(p.exchangeCurrentDensity)), style: "both" },
-      { label: "EIS, discharge", x: discharge.map((p) => p.relaxedOcv), y: discharge.map((p) => mAcm2(p.exchangeCurrentDensity)), style: "both" },
-      { label: "PITT", x: r.pitt.map((p) => p.relaxedOcv), y: r.pitt.map((p) => mAcm2(p.exchangeCurrentDensity)), style: "points" },
-      { label: "material i0(x_s)", x: charge.map((p) => p.relaxedOcv), y: charge.map((p) => mAcm2(p.exchangeCurrentDensityTrue)), dash: "4 3" },
+      {
+        label: "EIS, charge",
+        x: charge.map((p) => p.relaxedOcv),
+        y: charge.map((p) => mAcm2(p.exchangeCurrentDensity)),
+        style: "both",
+      },
+      {
+        label: "EIS, discharge",
+        x: discharge.map((p) => p.relaxedOcv),
+        y: discharge.map((p) => mAcm2(p.exchangeCurrentDensity)),
+        style: "both",
+      },
+      {
+        label: "PITT",
+        x: r.pitt.map((p) => p.relaxedOcv),
+        y: r.pitt.map((p) => mAcm2(p.exchangeCurrentDensity)),
+        style: "points",
+      },
+      {
+        label: "material i0(x_s)",
+        x: charge.map((p) => p.relaxedOcv),
+        y: charge.map((p) => mAcm2(p.exchangeCurrentDensityTrue)),
+        dash: "4 3",
+      },
     ],
-    { title: "Exchange current density vs OCV", xLabel: "relaxed OCV [V]", yLabel: "j0 [mA/cm²]", yScale: "log" },
+    {
+      title: "Exchange current density vs OCV",
+      xLabel: "relaxed OCV [V]",
+      yLabel: "j0 [mA/cm²]",
+      yScale: "log",
+    },
   );
   figs["D_vs_ocv.svg"] = renderPlot(
     [
-      { label: "PITT", x: r.pitt.map((p) => p.relaxedOcv), y: r.pitt.map((p) => cm2s(p.diffusivity)), style: "both" },
-      { label: "material D(x)", x: r.pitt.map((p) => p.relaxedOcv), y: r.pitt.map((p) => cm2s(p.diffusivityTrue)), dash: "4 3" },
+      {
+        label: "PITT",
+        x: r.pitt.map((p) => p.relaxedOcv),
+        y: r.pitt.map((p) => cm2s(p.diffusivity)),
+        style: "both",
+      },
+      {
+        label: "material D(x)",
+        x: r.pitt.map((p) => p.relaxedOcv),
+        y: r.pitt.map((p) => cm2s(p.diffusivityTrue)),
+        dash: "4 3",
+      },
     ],
     { title: "Chemical diffusivity vs OCV", xLabel: "relaxed OCV [V]", yLabel: "D [cm²/s]", yScale: "log" },
   );
   figs["biot_vs_ocv.svg"] = renderPlot(
     [
-      { label: `${(r.radius * 1e6).toPrecision(3)} µm`, x: r.rateLimits.map((p) => p.relaxedOcv), y: r.rateLimits.map((p) => p.biot), style: "both" },
+      {
+        label: `${(r.radius * 1e6).toPrecision(3)} µm`,
+        x: r.rateLimits.map((p) => p.relaxedOcv),
+        y: r.rateLimits.map((p) => p.biot),
+        style: "both",
+      },
       ...radii.map((rad, k) => ({
         label: `${(rad * 1e6).toPrecision(2)} µm`,
         x: r.rateLimits.map((p) => p.relaxedOcv),
@@ -244,12 +364,27 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
         style: "both" as const,
       })),
     ],
-    { title: "Electrochemical Biot number (B ∝ radius)", xLabel: "relaxed OCV [V]", yLabel: "B", yScale: "log" },
+    {
+      title: "Electrochemical Biot number (B ∝ radius)",
+      xLabel: "relaxed OCV [V]",
+      yLabel: "B",
+      yScale: "log",
+    },
   );
   figs["crate_vs_ocv.svg"] = renderPlot(
     [
-      { label: "C_j (interface)", x: r.rateLimits.map((p) => p.relaxedOcv), y: r.rateLimits.map((p) => p.interfacialCRate), style: "both" },
-      { label: "C_D (diffusion)", x: r.rateLimits.map((p) => p.relaxedOcv), y: r.rateLimits.map((p) => p.diffusionCRate), style: "both" },
+      {
+        label: "C_j (interface)",
+        x: r.rateLimits.map((p) => p.relaxedOcv),
+        y: r.rateLimits.map((p) => p.interfacialCRate),
+        style: "both",
+      },
+      {
+        label: "C_D (diffusion)",
+        x: r.rateLimits.map((p) => p.relaxedOcv),
+        y: r.rateLimits.map((p) => p.diffusionCRate),
+        style: "both",
+      },
     ],
     {
       title: `C-rate limits, ${(r.options.rateLimitRadius * 1e6).toPrecision(2)} µm radius, η = ${(r.options.overpotential * 1e3).toFixed(0)} mV`,
@@ -265,7 +400,13 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
         { label: "simulated", x: mid.time, y: mid.current, style: "points" },
         { label: "series fit", x: mid.time, y: mid.fitted },
       ],
-      { title: `PITT +${(r.options.pittStep * 1e3).toFixed(0)} mV from ${mid.relaxedOcv.toFixed(3)} V`, xLabel: "t [s]", yLabel: "I [A]", xScale: "log", yScale: "log" },
+      {
+        title: `PITT +${(r.options.pittStep * 1e3).toFixed(0)} mV from ${mid.relaxedOcv.toFixed(3)} V`,
+        xLabel: "t [s]",
+        yLabel: "I [A]",
+        xScale: "log",
+        yScale: "log",
+      },
     );
   }
   for (const [name, svg] of Object.entries(figs)) out.write(name, svg);
@@ -283,35 +424,74 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
       paragraphs: [`EIS fitted with ${STUDY_CIRCUIT}; j0 = RT/(F·A·R_ct) with A = 4πR².`],
       figures: [
         { svg: figs["nyquist.svg"], caption: "Spectra and fits (log axes)." },
-        { svg: figs["j0_vs_ocv.svg"], caption: "Recovered j0 vs the material's i0 at the surface composition." },
+        {
+          svg: figs["j0_vs_ocv.svg"],
+          caption: "Recovered j0 vs the material's i0 at the surface composition.",
+        },
       ],
       tables: [
         {
           caption: "EIS fits",
           columns: ["phase", "OCV [V]", "x", "R_ct [Ω]", "j0 [mA/cm²]", "true [mA/cm²]", "error [%]"],
-          rows: r.eis.map((p) => [p.phase, p.relaxedOcv, p.xMean, p.chargeTransferResistance, mAcm2(p.exchangeCurrentDensity), mAcm2(p.exchangeCurrentDensityTrue), 100 * p.exchangeCurrentDensityError]),
+          rows: r.eis.map((p) => [
+            p.phase,
+            p.relaxedOcv,
+            p.xMean,
+            p.chargeTransferResistance,
+            mAcm2(p.exchangeCurrentDensity),
+            mAcm2(p.exchangeCurrentDensityTrue),
+            100 * p.exchangeCurrentDensityError,
+          ]),
         },
       ],
     },
     {
       heading: "PITT: diffusivity, Biot number, j0",
       figures: [
-        ...(figs["pitt_transient.svg"] ? [{ svg: figs["pitt_transient.svg"], caption: "A PITT transient and its sphere-series fit." }] : []),
+        ...(figs["pitt_transient.svg"]
+          ? [{ svg: figs["pitt_transient.svg"], caption: "A PITT transient and its sphere-series fit." }]
+          : []),
         { svg: figs["D_vs_ocv.svg"], caption: "Recovered D vs the material's D(x)." },
       ],
       tables: [
         {
           caption: "PITT fits",
-          columns: ["OCV [V]", "D [cm²/s]", "true", "B", "regime", "j0 [mA/cm²]", "true", "D err [%]", "j0 err [%]"],
-          rows: r.pitt.map((p) => [p.relaxedOcv, cm2s(p.diffusivity), cm2s(p.diffusivityTrue), p.biot, p.regime, mAcm2(p.exchangeCurrentDensity), mAcm2(p.exchangeCurrentDensityTrue), 100 * p.diffusivityError, p.exchangeCurrentDensityDetermined ? 100 * p.exchangeCurrentDensityError : "not determined"]),
+          columns: [
+            "OCV [V]",
+            "D [cm²/s]",
+            "true",
+            "B",
+            "regime",
+            "j0 [mA/cm²]",
+            "true",
+            "D err [%]",
+            "j0 err [%]",
+          ],
+          rows: r.pitt.map((p) => [
+            p.relaxedOcv,
+            cm2s(p.diffusivity),
+            cm2s(p.diffusivityTrue),
+            p.biot,
+            p.regime,
+            mAcm2(p.exchangeCurrentDensity),
+            mAcm2(p.exchangeCurrentDensityTrue),
+            100 * p.diffusivityError,
+            p.exchangeCurrentDensityDetermined ? 100 * p.exchangeCurrentDensityError : "not determined",
+          ]),
         },
       ],
     },
     {
       heading: "Rate limits",
       figures: [
-        { svg: figs["biot_vs_ocv.svg"], caption: "Biot number vs OCV for the studied radius and scaled radii." },
-        { svg: figs["crate_vs_ocv.svg"], caption: "Interface- and diffusion-limited C-rates (seed 000 eqns 6–8)." },
+        {
+          svg: figs["biot_vs_ocv.svg"],
+          caption: "Biot number vs OCV for the studied radius and scaled radii.",
+        },
+        {
+          svg: figs["crate_vs_ocv.svg"],
+          caption: "Interface- and diffusion-limited C-rates (seed 000 eqns 6–8).",
+        },
       ],
     },
     {
@@ -319,7 +499,12 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
       tables: [
         {
           columns: ["OCV [V]", "j0 charge [mA/cm²]", "j0 discharge [mA/cm²]", "ratio"],
-          rows: r.hysteresis.map((h) => [h.relaxedOcv, mAcm2(h.chargeExchangeCurrentDensity), mAcm2(h.dischargeExchangeCurrentDensity), h.ratio]),
+          rows: r.hysteresis.map((h) => [
+            h.relaxedOcv,
+            mAcm2(h.chargeExchangeCurrentDensity),
+            mAcm2(h.dischargeExchangeCurrentDensity),
+            h.ratio,
+          ]),
         },
       ],
     },
@@ -337,7 +522,14 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
         { label: "D (PITT) median error", value: `${(100 * e.pittDiffusivity.median).toFixed(1)} %` },
       ],
       sections,
-      files: ["eis.csv", "pitt.csv", "ratelimits.csv", "hysteresis.csv", "timeseries.csv", "parameters.bpx.json"],
+      files: [
+        "eis.csv",
+        "pitt.csv",
+        "ratelimits.csv",
+        "hysteresis.csv",
+        "timeseries.csv",
+        "parameters.bpx.json",
+      ],
     }),
   );
 }
@@ -353,13 +545,17 @@ export function bpxExport(r: VirtualStudyResult): Record<string, unknown> {
     Header: {
       BPX: 0.4,
       Title: `cathodelab virtual study: ${r.material}`,
-      Description: "Exchange-current density from EIS (charge) and diffusivity from PITT fits, tabulated against stoichiometry",
+      Description:
+        "Exchange-current density from EIS (charge) and diffusivity from PITT fits, tabulated against stoichiometry",
       Model: "SPM",
     },
     Parameterisation: {
       "Positive electrode": {
         "Particle radius [m]": r.radius,
-        "Exchange-current density [A.m-2]": { x: eis.map((p) => p.xMean), y: eis.map((p) => p.exchangeCurrentDensity) },
+        "Exchange-current density [A.m-2]": {
+          x: eis.map((p) => p.xMean),
+          y: eis.map((p) => p.exchangeCurrentDensity),
+        },
         "Diffusivity [m2.s-1]": { x: pitt.map((p) => p.xMean), y: pitt.map((p) => p.diffusivity) },
       },
     },
@@ -373,15 +569,23 @@ export const command: Command = {
   async run(argv, ctx) {
     const { values } = parseOptions(argv, STUDY_OPTIONS, false);
     const material = getMaterial(stringOption(values, "material", true, "a material name such as NMC333"));
-    const radius = parseQuantity(stringOption(values, "radius", true, "a radius with unit, e.g. 13.25um"), "length", {
-      field: "--radius",
-      positive: true,
-    });
+    const radius = parseQuantity(
+      stringOption(values, "radius", true, "a radius with unit, e.g. 13.25um"),
+      "length",
+      {
+        field: "--radius",
+        positive: true,
+      },
+    );
     const cutoffsText = stringOption(values, "cutoffs");
-    const chargeCutoffs = cutoffsText?.split(",").map((v) => parseQuantity(v, "voltage", { field: "--cutoffs", defaultUnit: "V" }));
+    const chargeCutoffs = cutoffsText
+      ?.split(",")
+      .map((v) => parseQuantity(v, "voltage", { field: "--cutoffs", defaultUnit: "V" }));
     const num = (name: string, dim: Parameters<typeof parseQuantity>[1], def?: string) => {
       const v = stringOption(values, name);
-      return v === undefined ? undefined : parseQuantity(v, dim, { field: `--${name}`, defaultUnit: def, positive: dim !== "dimensionless" });
+      return v === undefined
+        ? undefined
+        : parseQuantity(v, dim, { field: `--${name}`, defaultUnit: def, positive: dim !== "dimensionless" });
     };
     const seedText = stringOption(values, "seed");
     const outDir = stringOption(values, "out");
@@ -406,7 +610,15 @@ export const command: Command = {
         out.commit();
       }
       if (values.json === true) {
-        ctx.stdout(toJson({ material: result.material, radius_m: result.radius, errors: result.errors, eis: result.eis.length, pitt: result.pitt.length }));
+        ctx.stdout(
+          toJson({
+            material: result.material,
+            radius_m: result.radius,
+            errors: result.errors,
+            eis: result.eis.length,
+            pitt: result.pitt.length,
+          }),
+        );
       } else {
         ctx.stdout(studySummaryText(result));
         if (out) ctx.stdout(`\nwrote ${out.files.length} files to ${out.target} (open report.html)\n`);

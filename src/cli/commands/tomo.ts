@@ -4,7 +4,12 @@
 import { extname } from "node:path";
 import { InputError } from "../../errors.js";
 import { syntheticParticles } from "../../imaging/synthetic.js";
-import { analyzeTomogram, compareTomograms, type TomoAnalysis, type TomoAnalysisOptions } from "../../imaging/tomography.js";
+import {
+  analyzeTomogram,
+  compareTomograms,
+  type TomoAnalysis,
+  type TomoAnalysisOptions,
+} from "../../imaging/tomography.js";
 import type { Volume } from "../../imaging/volume.js";
 import { toCsv, toJson } from "../../io/csv.js";
 import { OutputDir } from "../../io/output-dir.js";
@@ -85,7 +90,8 @@ function number(values: Record<string, unknown>, name: string): number | undefin
   const v = stringOption(values, name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new InputError(`--${name} must be a number`, { field: `--${name}`, value: v });
+  if (!Number.isFinite(n))
+    throw new InputError(`--${name} must be a number`, { field: `--${name}`, value: v });
   return n;
 }
 
@@ -107,8 +113,16 @@ function analysisOptions(values: Record<string, unknown>): TomoAnalysisOptions {
   let collector: TomoAnalysisOptions["collector"];
   if (collectorText !== undefined) {
     const m = /^([xyz])\s*=\s*(.+)$/.exec(collectorText);
-    if (!m) throw new InputError("invalid collector plane", { field: "--collector", value: collectorText, expected: "AXIS=POSITION, e.g. z=0um" });
-    collector = { axis: m[1] as "z" | "y" | "x", position: parseQuantity(m[2], "length", { field: "--collector" }) };
+    if (!m)
+      throw new InputError("invalid collector plane", {
+        field: "--collector",
+        value: collectorText,
+        expected: "AXIS=POSITION, e.g. z=0um",
+      });
+    collector = {
+      axis: m[1] as "z" | "y" | "x",
+      position: parseQuantity(m[2], "length", { field: "--collector" }),
+    };
   }
   return {
     threshold: number(values, "threshold"),
@@ -150,11 +164,22 @@ const PALETTE: [number, number, number][] = [
 ];
 
 /** RGB overlay of one plane: grey, particle outlines coloured by label, cracks in red. */
-export function overlaySlice(grey: Volume, labels: Volume, cracks: Volume, axis: 0 | 1 | 2, index: number): { rgb: Uint8Array; width: number; height: number } {
+export function overlaySlice(
+  grey: Volume,
+  labels: Volume,
+  cracks: Volume,
+  axis: 0 | 1 | 2,
+  index: number,
+): { rgb: Uint8Array; width: number; height: number } {
   const [nz, ny, nx] = grey.shape;
   const dims = axis === 0 ? [ny, nx] : axis === 1 ? [nz, nx] : [nz, ny];
   const [h, w] = dims;
-  const at = (r: number, c: number) => (axis === 0 ? c + nx * (r + ny * index) : axis === 1 ? c + nx * (index + ny * r) : index + nx * (c + ny * r));
+  const at = (r: number, c: number) =>
+    axis === 0
+      ? c + nx * (r + ny * index)
+      : axis === 1
+        ? c + nx * (index + ny * r)
+        : index + nx * (c + ny * r);
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let r = 0; r < h; r++)
@@ -218,7 +243,13 @@ function particleRows(a: TomoAnalysis) {
   }));
 }
 
-function writeAnalysis(out: OutputDir, grey: Volume, a: TomoAnalysis, prefix: string, writeVolumes: boolean): ReportSection {
+function writeAnalysis(
+  out: OutputDir,
+  grey: Volume,
+  a: TomoAnalysis,
+  prefix: string,
+  writeVolumes: boolean,
+): ReportSection {
   const rows = particleRows(a);
   const columns = Object.keys(rows[0] ?? { label: 0 });
   out.write(`${prefix}particles.csv`, toCsv(columns, rows, { allowMissing: true }));
@@ -231,7 +262,12 @@ function writeAnalysis(out: OutputDir, grey: Volume, a: TomoAnalysis, prefix: st
     }
     return row;
   });
-  out.write(`${prefix}radial_profiles.csv`, toCsv(["label", ...Array.from({ length: shells }, (_, k) => `shell_${k + 1}`)], profileRows, { allowMissing: true }));
+  out.write(
+    `${prefix}radial_profiles.csv`,
+    toCsv(["label", ...Array.from({ length: shells }, (_, k) => `shell_${k + 1}`)], profileRows, {
+      allowMissing: true,
+    }),
+  );
   // mean crack fraction per shell over all particles (voxel weighted), surface → centre
   const sum = new Float64Array(shells);
   const vox = new Float64Array(shells);
@@ -265,7 +301,11 @@ function writeAnalysis(out: OutputDir, grey: Volume, a: TomoAnalysis, prefix: st
   if (writeVolumes) {
     const labels16 = new Uint16Array(a.labels.data.length);
     for (let i = 0; i < labels16.length; i++) labels16[i] = Math.min(65535, a.labels.data[i]);
-    writeVolumeFile(out.path(`${prefix}labels.tif`), { data: labels16, shape: a.labels.shape, spacing: a.labels.spacing });
+    writeVolumeFile(out.path(`${prefix}labels.tif`), {
+      data: labels16,
+      shape: a.labels.shape,
+      spacing: a.labels.spacing,
+    });
     writeVolumeFile(out.path(`${prefix}cracks.tif`), a.cracks);
   }
   out.write(
@@ -276,7 +316,10 @@ function writeAnalysis(out: OutputDir, grey: Volume, a: TomoAnalysis, prefix: st
       particleVolume_um3: a.totals.particleVolume * 1e18,
       crackVolume_um3: a.totals.crackVolume * 1e18,
       crackVolumeFraction: a.totals.crackVolumeFraction,
-      radialProfile: { normalisedDepth: depth, crackFraction: mean.map((v) => (Number.isFinite(v) ? v : null)) },
+      radialProfile: {
+        normalisedDepth: depth,
+        crackFraction: mean.map((v) => (Number.isFinite(v) ? v : null)),
+      },
     }),
   );
   return {
@@ -284,19 +327,40 @@ function writeAnalysis(out: OutputDir, grey: Volume, a: TomoAnalysis, prefix: st
     paragraphs: [
       `Otsu threshold ${a.threshold}; ${a.totals.count} particles; total crack volume fraction ${(100 * a.totals.crackVolumeFraction).toFixed(2)} %.`,
     ],
-    figures: [{ svg: radialSvg, caption: "Crack volume fraction by normalised depth (voxel-weighted over particles)." }],
+    figures: [
+      {
+        svg: radialSvg,
+        caption: "Crack volume fraction by normalised depth (voxel-weighted over particles).",
+      },
+    ],
     tables: [
       {
         caption: "Per-particle table (all columns in particles.csv)",
         columns: ["label", "d_eq [µm]", "crack fraction", "crack area [µm²]", "S/V ÷ sphere", "branches"],
-        rows: a.particles.map((p) => [p.label, um(p.equivalentDiameter), p.crackVolumeFraction, p.crackSurfaceArea * 1e12, p.surfaceRatioToSphere, p.skeleton?.branches ?? ""]),
+        rows: a.particles.map((p) => [
+          p.label,
+          um(p.equivalentDiameter),
+          p.crackVolumeFraction,
+          p.crackSurfaceArea * 1e12,
+          p.surfaceRatioToSphere,
+          p.skeleton?.branches ?? "",
+        ]),
       },
     ],
   };
 }
 
-async function analyze(positionals: string[], values: Record<string, unknown>, ctx: CommandContext, argv: string[]): Promise<number> {
-  if (positionals.length !== 1) throw new InputError("tomo analyze takes one VOLUME path", { field: "VOLUME", expected: "cathodelab tomo analyze VOLUME --out DIR" });
+async function analyze(
+  positionals: string[],
+  values: Record<string, unknown>,
+  ctx: CommandContext,
+  argv: string[],
+): Promise<number> {
+  if (positionals.length !== 1)
+    throw new InputError("tomo analyze takes one VOLUME path", {
+      field: "VOLUME",
+      expected: "cathodelab tomo analyze VOLUME --out DIR",
+    });
   const outDir = stringOption(values, "out", true, "an output directory");
   const options = analysisOptions(values);
   const out = OutputDir.open(outDir, { force: values.force === true });
@@ -326,9 +390,12 @@ async function analyze(positionals: string[], values: Record<string, unknown>, c
     );
     out.commit();
     bar.finish();
-    if (values.json === true) ctx.stdout(toJson({ threshold: a.threshold, totals: a.totals, particles: particleRows(a) }));
+    if (values.json === true)
+      ctx.stdout(toJson({ threshold: a.threshold, totals: a.totals, particles: particleRows(a) }));
     else {
-      ctx.stdout(`${a.totals.count} particles, Otsu threshold ${a.threshold}, crack volume fraction ${(100 * a.totals.crackVolumeFraction).toFixed(2)} %\n`);
+      ctx.stdout(
+        `${a.totals.count} particles, Otsu threshold ${a.threshold}, crack volume fraction ${(100 * a.totals.crackVolumeFraction).toFixed(2)} %\n`,
+      );
       for (const p of a.particles) {
         ctx.stdout(
           `  particle ${String(p.label).padStart(3)}: d_eq ${um(p.equivalentDiameter).toFixed(2)} µm, cracks ${(100 * p.crackVolumeFraction).toFixed(2)} %, S/V ÷ sphere ${p.surfaceRatioToSphere.toFixed(2)}\n`,
@@ -343,16 +410,29 @@ async function analyze(positionals: string[], values: Record<string, unknown>, c
   }
 }
 
-async function compare(positionals: string[], values: Record<string, unknown>, ctx: CommandContext, argv: string[]): Promise<number> {
+async function compare(
+  positionals: string[],
+  values: Record<string, unknown>,
+  ctx: CommandContext,
+  argv: string[],
+): Promise<number> {
   if (positionals.length !== 2) {
-    throw new InputError("tomo compare takes two volume paths", { field: "PRISTINE CHARGED", expected: "cathodelab tomo compare PRISTINE CHARGED --out DIR" });
+    throw new InputError("tomo compare takes two volume paths", {
+      field: "PRISTINE CHARGED",
+      expected: "cathodelab tomo compare PRISTINE CHARGED --out DIR",
+    });
   }
   const outDir = stringOption(values, "out", true, "an output directory");
   const options = analysisOptions(values);
   const pairsText = stringOption(values, "pairs");
   const pairs = pairsText?.split(",").map((s) => {
     const m = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(s);
-    if (!m) throw new InputError("invalid particle pair", { field: "--pairs", value: s, expected: "PRISTINE:CHARGED label pairs, e.g. 1:2,3:5" });
+    if (!m)
+      throw new InputError("invalid particle pair", {
+        field: "--pairs",
+        value: s,
+        expected: "PRISTINE:CHARGED label pairs, e.g. 1:2,3:5",
+      });
     return [Number(m[1]), Number(m[2])] as [number, number];
   });
   const out = OutputDir.open(outDir, { force: values.force === true });
@@ -379,10 +459,18 @@ async function compare(positionals: string[], values: Record<string, unknown>, c
       charged_crack_fraction: m.chargedCrackFraction,
       explained_by_cracks: Number.isFinite(m.explainedByCracks) ? m.explainedByCracks : "",
     }));
-    out.write("matches.csv", toCsv(Object.keys(rows[0] ?? { pristine_label: 0 }), rows, { allowMissing: true }));
+    out.write(
+      "matches.csv",
+      toCsv(Object.keys(rows[0] ?? { pristine_label: 0 }), rows, { allowMissing: true }),
+    );
     out.write(
       "comparison.json",
-      toJson({ translation_um: cmp.translation.map(um), unmatchedPristine: cmp.unmatchedPristine, unmatchedCharged: cmp.unmatchedCharged, matches: rows }),
+      toJson({
+        translation_um: cmp.translation.map(um),
+        unmatchedPristine: cmp.unmatchedPristine,
+        unmatchedCharged: cmp.unmatchedCharged,
+        matches: rows,
+      }),
     );
     out.write(
       "report.html",
@@ -398,11 +486,19 @@ async function compare(positionals: string[], values: Record<string, unknown>, c
         sections: [
           {
             heading: "Matched particles",
-            paragraphs: ["explained by cracks = (crack volume charged − pristine)/(envelope volume charged − pristine); seed 001 reports ≈70 % at best."],
+            paragraphs: [
+              "explained by cracks = (crack volume charged − pristine)/(envelope volume charged − pristine); seed 001 reports ≈70 % at best.",
+            ],
             tables: [
               {
                 columns: ["pristine", "charged", "ΔV/V", "crack fraction (charged)", "explained by cracks"],
-                rows: cmp.matches.map((m) => [m.pristine, m.charged, m.volumeChange, m.chargedCrackFraction, Number.isFinite(m.explainedByCracks) ? m.explainedByCracks : "—"]),
+                rows: cmp.matches.map((m) => [
+                  m.pristine,
+                  m.charged,
+                  m.volumeChange,
+                  m.chargedCrackFraction,
+                  Number.isFinite(m.explainedByCracks) ? m.explainedByCracks : "—",
+                ]),
               },
             ],
           },
@@ -416,7 +512,9 @@ async function compare(positionals: string[], values: Record<string, unknown>, c
     bar.finish();
     if (values.json === true) ctx.stdout(toJson({ translation_um: cmp.translation.map(um), matches: rows }));
     else {
-      ctx.stdout(`matched ${cmp.matches.length} particles (translation ${cmp.translation.map((v) => um(v).toFixed(2)).join(", ")} µm)\n`);
+      ctx.stdout(
+        `matched ${cmp.matches.length} particles (translation ${cmp.translation.map((v) => um(v).toFixed(2)).join(", ")} µm)\n`,
+      );
       for (const m of cmp.matches) {
         ctx.stdout(
           `  ${m.pristine} → ${m.charged}: ΔV/V ${(100 * m.volumeChange).toFixed(1)} %, cracks ${(100 * m.chargedCrackFraction).toFixed(1)} %, explained by cracks ${Number.isFinite(m.explainedByCracks) ? `${(100 * m.explainedByCracks).toFixed(0)} %` : "—"}\n`,
@@ -436,7 +534,11 @@ async function synth(values: Record<string, unknown>, ctx: CommandContext): Prom
   const shapeText = stringOption(values, "shape") ?? "96,128,128";
   const shape = shapeText.split(",").map(Number);
   if (shape.length !== 3 || !shape.every((v) => Number.isInteger(v) && v >= 8 && v <= 1024)) {
-    throw new InputError("invalid shape", { field: "--shape", value: shapeText, expected: "nz,ny,nx integers from 8 to 1024" });
+    throw new InputError("invalid shape", {
+      field: "--shape",
+      value: shapeText,
+      expected: "nz,ny,nx integers from 8 to 1024",
+    });
   }
   const voxel = parseVoxelSize(stringOption(values, "voxel") ?? "0.124um");
   const { volume, truth } = syntheticParticles({
@@ -452,11 +554,17 @@ async function synth(values: Record<string, unknown>, ctx: CommandContext): Prom
     writeVolumeFile(out.path("volume.tif"), volume);
     const lab16 = new Uint16Array(truth.particles.data.length);
     for (let i = 0; i < lab16.length; i++) lab16[i] = truth.particles.data[i];
-    writeVolumeFile(out.path("truth_particles.tif"), { data: lab16, shape: truth.particles.shape, spacing: truth.particles.spacing });
+    writeVolumeFile(out.path("truth_particles.tif"), {
+      data: lab16,
+      shape: truth.particles.shape,
+      spacing: truth.particles.spacing,
+    });
     writeVolumeFile(out.path("truth_cracks.tif"), truth.crackMask);
     out.write("truth.json", toJson({ voxel_m: voxel, particles: truth.list }));
     out.commit();
-    ctx.stdout(`wrote a ${shape.join("×")} synthetic volume with ${truth.list.length} particles to ${out.target}\n`);
+    ctx.stdout(
+      `wrote a ${shape.join("×")} synthetic volume with ${truth.list.length} particles to ${out.target}\n`,
+    );
     return 0;
   } catch (error) {
     out.abort();
@@ -474,6 +582,9 @@ export const command: Command = {
     if (sub === "analyze") return analyze(positionals, values, ctx, argv);
     if (sub === "compare") return compare(positionals, values, ctx, argv);
     if (sub === "synth") return synth(values, ctx);
-    throw new InputError(`unknown tomo sub-command "${sub ?? ""}"`, { field: "tomo", expected: "analyze, compare or synth" });
+    throw new InputError(`unknown tomo sub-command "${sub ?? ""}"`, {
+      field: "tomo",
+      expected: "analyze, compare or synth",
+    });
   },
 };
