@@ -301,25 +301,19 @@ function rankFilter<T extends VoxelArray>(
           let m = P[base + s0];
           g[s0] = m;
           for (let i = s0 + 1; i < e; i++) {
-            const f = P[base + i];
-            if (f < m) m = f;
+            m = Math.min(m, P[base + i]);
             g[i] = m;
           }
           m = P[base + e - 1];
           hb[e - 1] = m;
           for (let i = e - 2; i >= s0; i--) {
-            const f = P[base + i];
-            if (f < m) m = f;
+            m = Math.min(m, P[base + i]);
             hb[i] = m;
           }
         }
         const lo = b.rx - h;
         const hi = b.rx + h;
-        for (let x = 0; x < nx; x++) {
-          const a = hb[x + lo];
-          const c = g[x + hi];
-          Ws[wb + x] = a < c ? a : c;
-        }
+        for (let x = 0; x < nx; x++) Ws[wb + x] = Math.min(hb[x + lo], g[x + hi]);
       }
     }
     for (let k = 0; k <= b.rz; k++) {
@@ -335,19 +329,16 @@ function rankFilter<T extends VoxelArray>(
         for (let j = 0; j < list.length; j += 2) {
           const Ws = W[list[j + 1]];
           const src = (y + b.ry + list[j]) * nx;
-          for (let x = 0; x < nx; x++) {
-            const w = Ws[src + x];
-            if (w < D[dst + x]) D[dst + x] = w;
-          }
+          for (let x = 0; x < nx; x++) D[dst + x] = Math.min(D[dst + x], Ws[src + x]);
         }
       }
       if (useLo) {
         const o = zLo * plane;
-        for (let i = 0; i < plane; i++) if (D[i] < acc[o + i]) acc[o + i] = D[i];
+        for (let i = 0; i < plane; i++) acc[o + i] = Math.min(acc[o + i], D[i]);
       }
       if (useHi) {
         const o = zHi * plane;
-        for (let i = 0; i < plane; i++) if (D[i] < acc[o + i]) acc[o + i] = D[i];
+        for (let i = 0; i < plane; i++) acc[o + i] = Math.min(acc[o + i], D[i]);
       }
     }
   }
