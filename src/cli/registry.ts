@@ -57,4 +57,5 @@ export const COMMANDS: CommandEntry[] = [
     summary: "phase-field fracture of a polycrystalline particle during charge (seed 001)",
     load: async () => (await import("./commands/fracture.js")).command,
   },
+  { name: "electrode", summary: "electrode network model: asynchronous first charge, synchrony, first-cycle loss (seed 003)", load: async () => (await import("./commands/electrode.js")).command },
 ];
