@@ -221,7 +221,9 @@ export function runProtocol(sim: ParticleSimulator, protocol: Protocol, options:
     const startCharge = sim.charge;
     const startVoltage = sim.voltage;
     stop.chargeReference = startCharge;
-    pushState(index);
+    // the first point of the record; later steps start where the previous one ended, so
+    // their start is not repeated (strictly increasing time for file readers)
+    if (recorder.length === 0) pushState(index);
     const reason = sim.advance(stop, onStep(index), options.maxStep);
     const charge = sim.charge - startCharge;
     if (charge > 0) chargeCapacity += charge;

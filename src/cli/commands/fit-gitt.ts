@@ -4,6 +4,7 @@
  * charge (REFERENCE §4, seed 002 GITT; SPEC §4).
  */
 import { basename } from "node:path";
+import { fitGittPulseFullModel } from "../../analysis/gitt/full-model.js";
 import { analyzeGitt, type GittPulse } from "../../analysis/gitt/index.js";
 import { InputError } from "../../errors.js";
 import { toCsv, toJson } from "../../io/csv.js";
@@ -23,6 +24,7 @@ const OPTIONS = {
   threshold: { type: "string" },
   "ir-method": { type: "string" },
   "current-sign": { type: "string" },
+  "full-model": { type: "boolean" },
   out: { type: "string" },
   json: { type: "boolean" },
   force: { type: "boolean" },
@@ -46,6 +48,8 @@ Options:
   --threshold I          |current| separating pulses from rests (default 5 % of the maximum)
   --ir-method M          sqrt (default: √t back-extrapolation) or first-sample
   --current-sign S       +1 (default) or -1 to flip the file's current sign
+  --full-model           also fit each pulse + rest with the single-particle model (needs
+                         --material for the OCV; sphere only): D and the series resistance
   --out DIR              write gitt.csv, gitt.json, gitt.svg
   --force                replace a non-empty --out directory
   --json                 print the per-pulse table as JSON on stdout
@@ -202,7 +206,43 @@ export const command: Command = {
         expected: "alternating current pulses and rests (adjust --threshold?)",
       });
     }
-    const rows = result.pulses.map(row);
+    const rows: Record<string, string | number>[] = result.pulses.map(row);
+    if (values["full-model"] === true) {
+      const materialName = stringOption(values, "material");
+      if (materialName === undefined || geometry !== "sphere") {
+        throw new InputError("--full-model needs --material (for U(x)) and a sphere", {
+          field: "--full-model",
+          expected: "--material NAME with --geometry sphere",
+        });
+      }
+      const material = getMaterial(materialName);
+      const segs = result.segments;
+      result.pulses.forEach((p, k) => {
+        // the pulse segment starting at its switch-on and the rest that follows it
+        const pulseSeg = segs.find(
+          (g) => g.kind === "pulse" && series.time[Math.max(0, g.start - 1)] === p.tStart,
+        );
+        const restSeg = pulseSeg ? segs[segs.indexOf(pulseSeg) + 1] : undefined;
+        if (!pulseSeg || !restSeg) return;
+        const i0 = Math.max(0, pulseSeg.start - 1);
+        const i1 = restSeg.end;
+        const t = new Float64Array(i1 - i0);
+        const c = new Float64Array(i1 - i0);
+        const v = new Float64Array(i1 - i0);
+        for (let j = i0; j < i1; j++) {
+          t[j - i0] = series.time[j] - series.time[i0];
+          c[j - i0] = j < pulseSeg.end ? pulseSeg.meanCurrent : 0;
+          v[j - i0] = (series.voltage as Float64Array)[j];
+        }
+        c[0] = pulseSeg.meanCurrent;
+        const fit = fitGittPulseFullModel(t, c, v, p.restVoltageBefore, { material, radius });
+        rows[k].D_full_m2_s = fit.diffusivity;
+        rows[k].D_full_ci95_low = fit.diffusivityCi[0];
+        rows[k].D_full_ci95_high = Number.isFinite(fit.diffusivityCi[1]) ? fit.diffusivityCi[1] : "";
+        rows[k].R_series_full_ohm = fit.seriesResistance;
+        rows[k].full_rms_V = fit.rmsResidual;
+      });
+    }
     const summary = {
       file,
       geometry,
@@ -213,7 +253,18 @@ export const command: Command = {
     const outDir = stringOption(values, "out");
     if (outDir !== undefined) {
       await OutputDir.with(outDir, { force: values.force === true }, (out) => {
-        out.write("gitt.csv", toCsv(COLUMNS, rows));
+        const columns =
+          values["full-model"] === true
+            ? [
+                ...COLUMNS,
+                "D_full_m2_s",
+                "D_full_ci95_low",
+                "D_full_ci95_high",
+                "R_series_full_ohm",
+                "full_rms_V",
+              ]
+            : COLUMNS;
+        out.write("gitt.csv", toCsv(columns, rows, { allowMissing: true }));
         out.write("gitt.json", toJson(summary));
         out.write("gitt.svg", gittFigure(result.pulses, basename(file)));
       });
