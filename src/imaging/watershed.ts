@@ -47,34 +47,36 @@ export function watershedSplit(mask: Volume, options: WatershedSplitOptions = {}
   const m = mask.data;
   const sxy = nx * ny;
 
-  // 1. candidate peaks: local maxima of d² over the 26-neighbourhood
+  // 1. candidate peaks: local maxima of d² over the 26-neighbourhood (interior voxels; a
+  // particle's inscribed-sphere centre is never on the array border when d ≥ minRadius ≥ 1)
   const candidates: number[] = [];
-  const r2min = minRadius * minRadius;
-  for (let z = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++) {
-        const i = x + nx * (y + ny * z);
+  const r2min = Math.max(1, minRadius * minRadius);
+  const around: number[] = [];
+  for (let dz = -1; dz <= 1; dz++)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) if (dz || dy || dx) around.push(dx + nx * (dy + ny * dz));
+  const aroundArr = Int32Array.from(around);
+  const z0 = nz > 2 ? 1 : 0;
+  const z1 = nz > 2 ? nz - 1 : nz;
+  for (let z = z0; z < z1; z++)
+    for (let y = 1; y < ny - 1; y++) {
+      const row = nx * (y + ny * z);
+      for (let x = 1; x < nx - 1; x++) {
+        const i = row + x;
         const v = d2[i];
-        if (m[i] === 0 || v < r2min) continue;
+        if (v < r2min || m[i] === 0) continue;
         let isMax = true;
-        for (let dz = -1; dz <= 1 && isMax; dz++) {
-          const zz = z + dz;
-          if (zz < 0 || zz >= nz) continue;
-          for (let dy = -1; dy <= 1 && isMax; dy++) {
-            const yy = y + dy;
-            if (yy < 0 || yy >= ny) continue;
-            for (let dx = -1; dx <= 1; dx++) {
-              const xx = x + dx;
-              if (xx < 0 || xx >= nx) continue;
-              if (d2[xx + nx * (yy + ny * zz)] > v) {
-                isMax = false;
-                break;
-              }
-            }
+        for (let k = 0; k < aroundArr.length; k++) {
+          const j = i + aroundArr[k];
+          if (j < 0 || j >= n) continue; // 2-D images (nz = 1)
+          if (d2[j] > v) {
+            isMax = false;
+            break;
           }
         }
         if (isMax) candidates.push(i);
       }
+    }
   candidates.sort((a, b) => d2[b] - d2[a] || a - b);
 
   // 2. greedy suppression with a uniform grid hash of accepted peaks
@@ -145,24 +147,36 @@ export function watershedSplit(mask: Volume, options: WatershedSplitOptions = {}
         if (order === 0 || (conn === 6 && order > 1)) continue;
         offsets.push([dz, dy, dx]);
       }
+  const linear = Int32Array.from(offsets, ([dz, dy, dx]) => dx + nx * (dy + ny * dz));
+  const oz = Int32Array.from(offsets, (o) => o[0]);
+  const oy = Int32Array.from(offsets, (o) => o[1]);
+  const ox = Int32Array.from(offsets, (o) => o[2]);
+  const nOff = linear.length;
   for (let level = 0; level < levels; level++) {
     while (head[level] >= 0) {
       const i = head[level];
       head[level] = next[i];
       if (head[level] < 0) tail[level] = -1;
-      const z = Math.floor(i / sxy);
-      const y = Math.floor((i - z * sxy) / nx);
-      const x = i - z * sxy - y * nx;
+      const z = (i / sxy) | 0;
+      const rem = i - z * sxy;
+      const y = (rem / nx) | 0;
+      const x = rem - y * nx;
       const l = labels[i];
-      for (const [dz, dy, dx] of offsets) {
-        const zz = z + dz;
-        const yy = y + dy;
-        const xx = x + dx;
-        if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
-        const j = xx + nx * (yy + ny * zz);
+      const interior = x > 0 && x < nx - 1 && y > 0 && y < ny - 1 && z > 0 && z < nz - 1;
+      for (let k = 0; k < nOff; k++) {
+        let j: number;
+        if (interior) j = i + linear[k];
+        else {
+          const zz = z + oz[k];
+          const yy = y + oy[k];
+          const xx = x + ox[k];
+          if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+          j = xx + nx * (yy + ny * zz);
+        }
         if (m[j] === 0 || labels[j] !== 0) continue;
         labels[j] = l;
-        push(j, Math.max(level, bucketOf(j)));
+        const bj = Math.round(maxLevel - d2[j]);
+        push(j, bj > level ? (bj < levels ? bj : levels - 1) : level);
       }
     }
   }
