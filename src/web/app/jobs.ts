@@ -1,0 +1,532 @@
+/**
+ * The jobs the browser lab runs in its Web Worker: particle simulation, the virtual seed-000
+ * study, EIS file fitting (with lin-KK) and tomography of a TIFF stack. Pure computation over
+ * plain data (bytes in, typed arrays out) so the worker stays a thin dispatcher and node tests
+ * can run the same code. Units: SI throughout (s, A, V, m, Ω, m²/s, A/m²).
+ */
+import { circuitImpedance, compileCircuit } from "../../analysis/eis/circuit.js";
+import { fitCircuit } from "../../analysis/eis/fit.js";
+import { linKK } from "../../analysis/eis/linkk.js";
+import { runVirtualStudy } from "../../analysis/study/virtual-study.js";
+import { InputError } from "../../errors.js";
+import { segmentCracks } from "../../imaging/cracks.js";
+import { fillHoles } from "../../imaging/fill-holes.js";
+import { label } from "../../imaging/label.js";
+import { regionProperties } from "../../imaging/regionprops.js";
+import { applyThreshold, thresholdOtsu } from "../../imaging/threshold.js";
+import { parseImpedance } from "../../io/instruments/index.js";
+import { readTiff } from "../../io/tiff.js";
+import { getMaterial } from "../../materials/index.js";
+import { logFrequencies, particleImpedance } from "../../particle/impedance.js";
+import { ParticleSimulator } from "../../particle/simulator.js";
+import { parseProtocol } from "../../protocol/parse.js";
+import { runProtocol } from "../../protocol/runner.js";
+
+/** Largest upload the lab parses [bytes] (256 MiB). */
+export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+export interface SimulateRequest {
+  type: "simulate";
+  material: string;
+  /** Particle radius [m]. */
+  radius: number;
+  protocol: string;
+  shells?: number;
+  initialLithiumFraction?: number;
+}
+
+export interface StudyRequest {
+  type: "study";
+  material: string;
+  /** Particle radius [m]. */
+  radius: number;
+  /** Charge cut-off voltages [V]. */
+  chargeCutoffs?: number[];
+}
+
+export interface FitEisRequest {
+  type: "fit-eis";
+  name: string;
+  bytes: Uint8Array;
+  circuit: string;
+  /** Initial values in circuit order (SI). */
+  guess?: number[];
+  /** 1-based spectrum index in a multi-spectrum file. */
+  spectrum?: number;
+}
+
+export interface TomographyRequest {
+  type: "tomography";
+  name: string;
+  bytes: Uint8Array;
+}
+
+export type JobRequest = SimulateRequest | StudyRequest | FitEisRequest | TomographyRequest;
+
+/** Progress posted while a job runs. */
+export interface JobProgress {
+  fraction: number;
+  message: string;
+  /** Simulation only: new points since the last progress message and the current profile. */
+  series?: { time: number[]; current: number[]; voltage: number[] };
+  profile?: { time: number; values: number[] };
+}
+
+/** Check an uploaded file's size and that it is not empty. */
+export function checkUpload(bytes: Uint8Array, name: string): void {
+  if (bytes.length === 0)
+    throw new InputError("the file is empty", { file: name, expected: "a non-empty file" });
+  if (bytes.length > MAX_UPLOAD_BYTES) {
+    throw new InputError(`the file is too large (${(bytes.length / 2 ** 20).toFixed(1)} MiB)`, {
+      file: name,
+      expected: `at most ${MAX_UPLOAD_BYTES / 2 ** 20} MiB`,
+    });
+  }
+}
+
+export interface SimulateResult {
+  type: "simulate";
+  material: string;
+  radius: number;
+  time: Float64Array;
+  current: Float64Array;
+  voltage: Float64Array;
+  xSurface: Float64Array;
+  xMean: Float64Array;
+  /** Profiles x(r) at `profileTimes` [s] on node radii `radii` [m], row-major. */
+  profileTimes: Float64Array;
+  radii: Float64Array;
+  profiles: Float32Array;
+  steps: {
+    index: number;
+    type: string;
+    text: string;
+    reason: string;
+    startTime: number;
+    endTime: number;
+    charge: number;
+    endVoltage: number;
+  }[];
+  chargeCapacity: number;
+  dischargeCapacity: number;
+  impedance: {
+    step: number;
+    voltage: number;
+    frequency: Float64Array;
+    zReal: Float64Array;
+    zImag: Float64Array;
+  }[];
+}
+
+/**
+ * Simulate a particle: the same computation as `simulateParticle` (library), with the
+ * simulator exposed so progress can stream V, I and x(r). Profiles are kept at every accepted
+ * step, thinned to at most 400 for the result.
+ */
+export function runSimulate(
+  req: SimulateRequest,
+  post: (p: JobProgress) => void = () => {},
+  now = () => Date.now(),
+): SimulateResult {
+  const material = getMaterial(req.material);
+  const protocol = parseProtocol(req.protocol, { file: "protocol" });
+  const sim = new ParticleSimulator({
+    material,
+    radius: req.radius,
+    shells: req.shells,
+    initialLithiumFraction: req.initialLithiumFraction,
+  });
+  const radii = Float64Array.from(sim.grid.nodes.slice(0, sim.size - 1));
+  const profileTimes: number[] = [sim.time];
+  const profiles: Float32Array[] = [Float32Array.from(sim.profile())];
+  const pending = { time: [] as number[], current: [] as number[], voltage: [] as number[] };
+  let last = now();
+  const impedance: SimulateResult["impedance"] = [];
+  const run = runProtocol(sim, protocol, {
+    eis: (s, step, index) => {
+      const z = particleImpedance(s, logFrequencies(step.fMax, step.fMin, step.perDecade));
+      impedance.push({
+        step: index,
+        voltage: s.voltage,
+        frequency: Float64Array.from(z.frequency),
+        zReal: Float64Array.from(z.zReal),
+        zImag: Float64Array.from(z.zImag),
+      });
+      return z;
+    },
+    onProgress: (fraction, stepIndex, time) => {
+      pending.time.push(time);
+      pending.current.push(sim.current);
+      pending.voltage.push(sim.voltage);
+      profileTimes.push(time);
+      profiles.push(Float32Array.from(sim.profile()));
+      const t = now();
+      if (t - last >= 80) {
+        last = t;
+        post({
+          fraction,
+          message: `step ${stepIndex + 1}, t = ${(time / 3600).toFixed(3)} h`,
+          series: {
+            time: pending.time.splice(0),
+            current: pending.current.splice(0),
+            voltage: pending.voltage.splice(0),
+          },
+          profile: { time, values: Array.from(profiles[profiles.length - 1]) },
+        });
+      }
+    },
+  });
+  const keep = thin(profileTimes.length, 400);
+  const nr = radii.length;
+  const flat = new Float32Array(keep.length * nr);
+  for (let k = 0; k < keep.length; k++) flat.set(profiles[keep[k]], k * nr);
+  const s = run.series;
+  return {
+    type: "simulate",
+    material: material.name,
+    radius: req.radius,
+    time: s.time,
+    current: s.current,
+    voltage: s.voltage,
+    xSurface: s.surfaceLithiumFraction,
+    xMean: s.meanLithiumFraction,
+    profileTimes: Float64Array.from(keep, (i) => profileTimes[i]),
+    radii,
+    profiles: flat,
+    steps: run.steps.map((st) => ({
+      index: st.index,
+      type: st.type,
+      text: st.text,
+      reason: st.reason,
+      startTime: st.startTime,
+      endTime: st.endTime,
+      charge: st.charge,
+      endVoltage: st.endVoltage,
+    })),
+    chargeCapacity: run.chargeCapacity,
+    dischargeCapacity: run.dischargeCapacity,
+    impedance,
+  };
+}
+
+/** Indices of at most `max` of `n` items, evenly spread, first and last kept. */
+function thin(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const out: number[] = [];
+  for (let k = 0; k < max; k++) {
+    const i = Math.round((k * (n - 1)) / (max - 1));
+    if (out.length === 0 || out[out.length - 1] !== i) out.push(i);
+  }
+  return out;
+}
+
+export interface StudyResult {
+  type: "study";
+  material: string;
+  radius: number;
+  eis: {
+    ocv: number[];
+    soc: number[];
+    j0: number[];
+    j0Low: number[];
+    j0High: number[];
+    j0True: number[];
+    phase: string[];
+  };
+  pitt: {
+    ocv: number[];
+    soc: number[];
+    diffusivity: number[];
+    diffusivityTrue: number[];
+    biot: number[];
+    regime: string[];
+  };
+  rateLimits: {
+    ocv: number[];
+    interfacialCRate: number[];
+    diffusionCRate: number[];
+    limitedBy: string[];
+    biot: number[];
+  };
+  rateLimitRadius: number;
+  errors: unknown;
+}
+
+/** The virtual seed-000 study (charge-phase EIS → j0, PITT → D, B; C-rate limits). */
+export function runStudy(req: StudyRequest, post: (p: JobProgress) => void = () => {}): StudyResult {
+  const material = getMaterial(req.material);
+  const r = runVirtualStudy({
+    material,
+    radius: req.radius,
+    chargeCutoffs: req.chargeCutoffs,
+    onProgress: (fraction, stage) => post({ fraction, message: stage }),
+  });
+  const eis = r.eis.filter((e) => e.phase === "charge");
+  return {
+    type: "study",
+    material: r.material,
+    radius: r.radius,
+    eis: {
+      ocv: eis.map((e) => e.relaxedOcv),
+      soc: eis.map((e) => e.soc),
+      j0: eis.map((e) => e.exchangeCurrentDensity),
+      j0Low: eis.map((e) => e.exchangeCurrentDensityCi[0]),
+      j0High: eis.map((e) => e.exchangeCurrentDensityCi[1]),
+      j0True: eis.map((e) => e.exchangeCurrentDensityTrue),
+      phase: eis.map((e) => e.phase),
+    },
+    pitt: {
+      ocv: r.pitt.map((p) => p.relaxedOcv),
+      soc: r.pitt.map((p) => p.soc),
+      diffusivity: r.pitt.map((p) => p.diffusivity),
+      diffusivityTrue: r.pitt.map((p) => p.diffusivityTrue),
+      biot: r.pitt.map((p) => p.biot),
+      regime: r.pitt.map((p) => p.regime),
+    },
+    rateLimits: {
+      ocv: r.rateLimits.map((p) => p.relaxedOcv),
+      interfacialCRate: r.rateLimits.map((p) => p.interfacialCRate),
+      diffusionCRate: r.rateLimits.map((p) => p.diffusionCRate),
+      limitedBy: r.rateLimits.map((p) => p.limitedBy),
+      biot: r.rateLimits.map((p) => p.biot),
+    },
+    rateLimitRadius: r.options.rateLimitRadius,
+    errors: r.errors,
+  };
+}
+
+export interface FitEisResult {
+  type: "fit-eis";
+  name: string;
+  label: string;
+  spectra: number;
+  circuit: string;
+  frequency: Float64Array;
+  zReal: Float64Array;
+  zImag: Float64Array;
+  parameters: {
+    name: string;
+    unit: string;
+    value: number;
+    ci95: number;
+    fixed: boolean;
+    identifiable: boolean;
+  }[];
+  converged: boolean;
+  message: string;
+  chiSquare: number;
+  rmsRelative: number;
+  residualReal: Float64Array;
+  residualImag: Float64Array;
+  /** Fitted model on a dense 200-point log grid over the data's range. */
+  curve: { frequency: Float64Array; zReal: Float64Array; zImag: Float64Array };
+  linkk: {
+    M: number;
+    pass: boolean;
+    verdict: string;
+    maxResidual: number;
+    residualReal: Float64Array;
+    residualImag: Float64Array;
+  };
+}
+
+/** Parse an impedance file (any supported format) and fit `circuit` to one of its spectra. */
+export function runFitEis(req: FitEisRequest): FitEisResult {
+  checkUpload(req.bytes, req.name);
+  const circuit = compileCircuit(req.circuit, "circuit");
+  if (req.guess && req.guess.length !== circuit.nParameters) {
+    throw new InputError(
+      `the initial guess has ${req.guess.length} values but the circuit has ${circuit.nParameters} parameters`,
+      {
+        field: "initial guess",
+        expected: circuit.parameters.map((p) => p.name).join(", "),
+      },
+    );
+  }
+  const all = parseImpedance(req.bytes, req.name);
+  if (all.length === 0) throw new InputError("no impedance spectrum in the file", { file: req.name });
+  const k = (req.spectrum ?? 1) - 1;
+  if (!(k >= 0 && k < all.length)) {
+    throw new InputError(`no spectrum ${k + 1}`, { file: req.name, expected: `1…${all.length}` });
+  }
+  const s = all[k];
+  if (s.frequency.length < circuit.nParameters + 1) {
+    throw new InputError(`only ${s.frequency.length} points`, {
+      file: req.name,
+      expected: `more than ${circuit.nParameters} points`,
+    });
+  }
+  const r = fitCircuit(circuit, s, { initialGuess: req.guess });
+  let fMin = Number.POSITIVE_INFINITY;
+  let fMax = 0;
+  for (const f of s.frequency) {
+    fMin = Math.min(fMin, f);
+    fMax = Math.max(fMax, f);
+  }
+  const dense = Float64Array.from({ length: 200 }, (_, i) => fMax * (fMin / fMax) ** (i / 199));
+  const z = circuitImpedance(circuit, dense, r.params);
+  const kk = linKK(s.frequency, s.zReal, s.zImag);
+  return {
+    type: "fit-eis",
+    name: req.name,
+    label: s.label ?? req.name,
+    spectra: all.length,
+    circuit: r.circuit,
+    frequency: Float64Array.from(s.frequency),
+    zReal: Float64Array.from(s.zReal),
+    zImag: Float64Array.from(s.zImag),
+    parameters: r.parameters.map((p, i) => ({
+      name: p.name,
+      unit: p.unit,
+      value: r.params[i],
+      ci95: r.confidenceInterval95[i],
+      fixed: r.fixed[i],
+      identifiable: r.identifiable[i],
+    })),
+    converged: r.converged,
+    message: r.message,
+    chiSquare: r.chiSquare,
+    rmsRelative: r.rmsRelative,
+    residualReal: r.residualReal,
+    residualImag: r.residualImag,
+    curve: { frequency: dense, zReal: Float64Array.from(z.re), zImag: Float64Array.from(z.im) },
+    linkk: {
+      M: kk.M,
+      pass: kk.pass,
+      verdict: kk.verdict,
+      maxResidual: kk.maxResidual,
+      residualReal: kk.residualReal,
+      residualImag: kk.residualImag,
+    },
+  };
+}
+
+export interface TomographyParticle {
+  label: number;
+  voxels: number;
+  /** Volume [m³], equivalent diameter [m], centroid [z, y, x] [m]. */
+  volume: number;
+  equivalentDiameter: number;
+  centroid: [number, number, number];
+  meanIntensity: number;
+  crackVoxels: number;
+  crackVolumeFraction: number;
+  /** Crack fraction per shell, normalised depth (0 surface → 1 centre). */
+  radialDepth: number[];
+  radialCrackFraction: number[];
+}
+
+export interface TomographyResult {
+  type: "tomography";
+  name: string;
+  shape: [number, number, number];
+  /** Voxel size [dz, dy, dx] in m and whether it came from the file. */
+  spacing: [number, number, number];
+  spacingFromFile: boolean;
+  threshold: number;
+  /** Grey values scaled to 0…255 for display. */
+  grey: Uint8Array;
+  /** Particle labels (0 = background), and the crack mask (0/1). */
+  labels: Int32Array;
+  cracks: Uint8Array;
+  particles: TomographyParticle[];
+}
+
+/**
+ * Open a TIFF stack and segment it (seed 001's pipeline): global Otsu threshold, fill holes
+ * (so cracks and voids belong to their particle), 6-connected labelling, region properties,
+ * cracks as dark voxels inside each filled particle with their radial profile.
+ */
+export function runTomography(
+  req: TomographyRequest,
+  post: (p: JobProgress) => void = () => {},
+): TomographyResult {
+  checkUpload(req.bytes, req.name);
+  post({ fraction: 0.05, message: "reading TIFF" });
+  const { volume, info } = readTiff(req.bytes, { file: req.name });
+  const n = volume.data.length;
+  post({ fraction: 0.2, message: "Otsu threshold" });
+  const threshold = thresholdOtsu(volume);
+  const mask = applyThreshold(volume, threshold);
+  post({ fraction: 0.35, message: "filling holes" });
+  const filled = fillHoles(mask);
+  post({ fraction: 0.5, message: "labelling particles" });
+  const { labels, count } = label(filled, { connectivity: 6, output: "int32" });
+  post({ fraction: 0.6, message: `measuring ${count} particles` });
+  const props = regionProperties(labels, { intensity: volume, surfaceArea: false });
+  post({ fraction: 0.75, message: "segmenting cracks" });
+  const cracks = count > 0 ? segmentCracks(volume, labels, { skeleton: false }) : null;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = volume.data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const grey = new Uint8Array(n);
+  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  for (let i = 0; i < n; i++) grey[i] = Math.round((volume.data[i] - lo) * scale);
+  const byLabel = new Map((cracks?.particles ?? []).map((p) => [p.label, p]));
+  const particles: TomographyParticle[] = props.map((p) => {
+    const c = byLabel.get(p.label);
+    const edges = c ? Array.from(c.radialProfile.edges) : [];
+    return {
+      label: p.label,
+      voxels: p.voxelCount,
+      volume: p.volume,
+      equivalentDiameter: p.equivalentDiameter,
+      centroid: p.centroid,
+      meanIntensity: p.intensityMean,
+      crackVoxels: c?.crackVoxels ?? 0,
+      crackVolumeFraction: c?.crackVolumeFraction ?? 0,
+      radialDepth: edges.map((e, i) => (i === 0 ? e / 2 : (e + edges[i - 1]) / 2)),
+      radialCrackFraction: c ? Array.from(c.radialProfile.mean, (v) => (Number.isFinite(v) ? v : 0)) : [],
+    };
+  });
+  post({ fraction: 1, message: "done" });
+  return {
+    type: "tomography",
+    name: req.name,
+    shape: [volume.shape[0], volume.shape[1], volume.shape[2]],
+    spacing: [volume.spacing[0], volume.spacing[1], volume.spacing[2]],
+    spacingFromFile: info.spacingFromFile,
+    threshold,
+    grey,
+    labels: labels.data as Int32Array,
+    cracks: cracks ? cracks.cracks.data : new Uint8Array(n),
+    particles,
+  };
+}
+
+/** Run any job. Throws InputError for bad input (the worker turns it into a message). */
+export function runJob(req: JobRequest, post: (p: JobProgress) => void = () => {}): unknown {
+  switch (req.type) {
+    case "simulate":
+      return runSimulate(req, post);
+    case "study":
+      return runStudy(req, post);
+    case "fit-eis":
+      return runFitEis(req);
+    case "tomography":
+      return runTomography(req, post);
+    default:
+      throw new InputError(`unknown job "${(req as { type: string }).type}"`, { field: "type" });
+  }
+}
+
+/** Error → a readable line for the page (InputError messages already name file/line/field). */
+export function describeError(error: unknown): {
+  message: string;
+  kind: string;
+  line?: number;
+  column?: number;
+} {
+  if (error instanceof InputError) {
+    return { message: error.message, kind: "input", line: error.line, column: error.column };
+  }
+  if (error instanceof RangeError && /allocation|memory|Array buffer/i.test(error.message)) {
+    return { message: `out of memory: ${error.message}`, kind: "memory" };
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { message, kind: "internal" };
+}

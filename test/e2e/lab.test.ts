@@ -1,0 +1,247 @@
+/**
+ * The browser lab in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
+ * every page loads; a particle simulation's plotted data equals the library's result in node; a
+ * real impedance file is fitted and the parameters shown equal fitCircuit in node; a synthetic
+ * TIFF stack gives the right particle count; corrupt uploads give readable errors and the worker
+ * keeps working. Screenshots go to test/artifacts/. Needs Chromium (fails with instructions
+ * without it).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import { compileCircuit } from "../../src/analysis/eis/circuit.js";
+import { fitCircuit } from "../../src/analysis/eis/fit.js";
+import { syntheticParticles } from "../../src/imaging/synthetic.js";
+import { parseImpedance } from "../../src/io/instruments/index.js";
+import { encodeTiff } from "../../src/io/tiff.js";
+import { getMaterial } from "../../src/materials/index.js";
+import { simulateParticle } from "../../src/particle/simulate.js";
+import { parseProtocol } from "../../src/protocol/parse.js";
+import { DEFAULT_CIRCUIT, DEFAULT_GUESS } from "../../src/web/app/pages/kinetics.js";
+import { type Lab, startLab } from "./browser.js";
+
+const EIS_FILE = resolve(process.cwd(), "../shared/data/impedancepy__exampleData.csv");
+
+let lab: Lab;
+let scratch: string;
+
+before(async () => {
+  lab = await startLab();
+  scratch = mkdtempSync(join(tmpdir(), "cathodelab-e2e-"));
+});
+
+after(async () => {
+  await lab?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test("every page loads, shows its CLI command, and logs no errors", async () => {
+  const pages = ["particle", "kinetics", "electrode", "tomography", "fracture"];
+  for (const id of pages) {
+    const { page, errors } = await lab.open(id);
+    await page.waitForSelector(`#page-${id}`, { state: "visible" });
+    const cli = await page.textContent(`#page-${id} .cli-command`);
+    assert.match(cli ?? "", /^cathodelab /, `${id}: CLI command shown`);
+    const heading = await page.textContent(`#page-${id} h2`);
+    assert.ok(heading && heading.length > 0);
+    await lab.screenshot(page, `page-${id}`);
+    assert.deepEqual(errors, [], `${id}: console errors`);
+    await page.close();
+  }
+});
+
+test("particle page: live protocol validation names line and column", async () => {
+  const { page } = await lab.open("particle");
+  await page.fill("#protocol", "Charge at 1C until 4.2 V\nRest for banana");
+  const message = await page.textContent("#protocol-error");
+  assert.match(message ?? "", /line 2/);
+  assert.match(message ?? "", /column \d+/);
+  assert.equal(await page.getAttribute("#protocol-error", "data-line"), "2");
+  assert.equal(await page.isDisabled("#run-simulation"), true, "run disabled while invalid");
+  await lab.screenshot(page, "particle-invalid-protocol");
+  await page.fill("#protocol", "Charge at 1C until 4.2 V");
+  assert.equal(await page.textContent("#protocol-error"), "");
+  assert.equal(await page.isDisabled("#run-simulation"), false);
+  await page.close();
+});
+
+test("particle page: the plotted V(t) and I(t) equal simulateParticle in node", async () => {
+  const protocol = "Charge at 2C until 4.2 V\nRest for 20 min\nDischarge at 1C until 3.4 V";
+  const { page, errors } = await lab.open("particle");
+  await page.selectOption("#material", "NMC622");
+  await page.fill("#radius", "4 um");
+  await page.fill("#protocol", protocol);
+  await page.click("#run-simulation");
+  await page.waitForSelector("#page-particle[data-state=done]", { timeout: 60_000 });
+  const v = JSON.parse((await page.getAttribute("#fig-voltage", "data-series")) ?? "{}");
+  const i = JSON.parse((await page.getAttribute("#fig-current", "data-series")) ?? "{}");
+  const heat = JSON.parse((await page.getAttribute("#fig-profile", "data-series")) ?? "{}");
+  const cli = await page.textContent("#page-particle .cli-command");
+  await lab.screenshot(page, "particle-run");
+  assert.deepEqual(errors, []);
+  assert.match(cli ?? "", /--material NMC622 --radius 4um --protocol/);
+
+  // the page parses "4 um" with parseQuantity: the same SI value as in node
+  const node = simulateParticle({ material: getMaterial("NMC622"), radius: 4e-6 }, parseProtocol(protocol));
+  const s = node.run.series;
+  // The browser runs the same code on IEEE-754 doubles; only Math.exp/log/pow of another V8 build
+  // could differ (≤ 1 ulp), which the adaptive solver would carry as ~1e-12 V differences. So the
+  // step sequence must match exactly and the values to 1e-9 V / 1e-15 A (far below the solver's
+  // own error control, rtol 1e-4), i.e. the page plots the library's result, not an approximation.
+  assert.equal(v.time_s.length, s.time.length, "same number of recorded points");
+  for (let k = 0; k < s.time.length; k++) {
+    assert.ok(Math.abs(v.time_s[k] - s.time[k]) <= 1e-9 * Math.max(1, s.time[k]), `t[${k}]`);
+    assert.ok(
+      Math.abs(v.voltage_V[k] - s.voltage[k]) <= 1e-9,
+      `V[${k}]: ${v.voltage_V[k]} vs ${s.voltage[k]}`,
+    );
+    assert.ok(Math.abs(i.current_A[k] - s.current[k]) <= 1e-15 + 1e-9 * Math.abs(s.current[k]), `I[${k}]`);
+  }
+  // heat map columns: x(r) profiles, bounded by the material's valid range, last = final state
+  const radiiColumns = Object.keys(heat).filter((k) => k.startsWith("x_at_r"));
+  assert.equal(radiiColumns.length, 21, "20 shells → 21 nodes");
+  const last = heat.time_s.length - 1;
+  assert.ok(Math.abs(heat.time_s[last] - s.time[s.time.length - 1]) < 1e-9 * s.time[s.time.length - 1]);
+  const final = node.simulator.profile();
+  for (let j = 0; j < 21; j++) {
+    // profiles travel as float32 (display data): 6e-8 relative rounding
+    assert.ok(Math.abs(heat[`x_at_r${j}`][last] - final[j]) < 1e-7, `x(r${j}) at the end`);
+  }
+  await page.close();
+});
+
+test("kinetics page: a real EIS file is fitted; parameters equal fitCircuit in node", async () => {
+  const { page, errors } = await lab.open("kinetics");
+  await page.setInputFiles("#eis-file", EIS_FILE);
+  await page.waitForSelector("#eis[data-state=done]", { timeout: 60_000 });
+  const rows = await page.$$eval("#eis-params tr[data-name]", (trs) =>
+    trs.map((tr) => ({
+      name: tr.getAttribute("data-name"),
+      value: Number(tr.getAttribute("data-value")),
+      ci95: Number(tr.getAttribute("data-ci95")),
+    })),
+  );
+  await lab.screenshot(page, "kinetics-eis-fit");
+  assert.deepEqual(errors, []);
+  const bytes = readFileSync(EIS_FILE);
+  const spectrum = parseImpedance(bytes, "impedancepy__exampleData.csv")[0];
+  const guess = DEFAULT_GUESS.split(",").map(Number);
+  const r = fitCircuit(compileCircuit(DEFAULT_CIRCUIT), spectrum, { initialGuess: guess });
+  assert.ok(r.converged);
+  assert.deepEqual(
+    rows.map((x) => x.name),
+    r.parameters.map((p) => p.name),
+  );
+  // same deterministic least squares on the same doubles: agreement to 1e-9 relative (a libm
+  // ulp difference between V8 builds could move the last iterate only at that level)
+  rows.forEach((row, k) => {
+    assert.ok(
+      Math.abs(row.value - r.params[k]) <= 1e-9 * Math.abs(r.params[k]),
+      `${row.name}: ${row.value} vs ${r.params[k]}`,
+    );
+    assert.ok(
+      Math.abs(row.ci95 - r.confidenceInterval95[k]) <= 1e-6 * Math.abs(r.confidenceInterval95[k]),
+      `${row.name} CI`,
+    );
+  });
+  // impedance.py's published example fit of this file (R0 ≈ 1.65e-2 Ω, Wo1 τ ≈ 2.3e2 s) — a
+  // sanity anchor at 5 % (their optimiser stops at a slightly different point)
+  assert.ok(Math.abs(rows[0].value / 1.65e-2 - 1) < 0.05, `R0 ${rows[0].value}`);
+  const linkk = await page.textContent("#eis-linkk");
+  assert.match(linkk ?? "", /lin-KK: (PASS|FAIL)/);
+  assert.match(
+    (await page.textContent("#eis .cli-command")) ?? "",
+    /fit eis impedancepy__exampleData\.csv --circuit/,
+  );
+  await page.close();
+});
+
+test("kinetics page: a corrupt upload shows a readable error and the worker keeps working", async () => {
+  const { page, errors } = await lab.open("kinetics");
+  const garbage = Buffer.from(Array.from({ length: 4000 }, (_, k) => (k * 7919) % 251));
+  await page.setInputFiles("#eis-file", {
+    name: "broken.mpt",
+    mimeType: "application/octet-stream",
+    buffer: garbage,
+  });
+  await page.waitForSelector("#eis[data-state=error]", { timeout: 30_000 });
+  const message = (await page.textContent("#eis-status")) ?? "";
+  assert.match(message, /broken\.mpt/, "the error names the file");
+  assert.ok(message.length > 15 && !/undefined|\[object/.test(message), `readable: ${message}`);
+  await lab.screenshot(page, "kinetics-corrupt-upload");
+  // an empty CSV too
+  await page.setInputFiles("#eis-file", { name: "empty.csv", mimeType: "text/csv", buffer: Buffer.alloc(0) });
+  await page.waitForFunction(() => /empty/.test(document.getElementById("eis-status")?.textContent ?? ""));
+  // the same worker then fits the real file
+  await page.setInputFiles("#eis-file", EIS_FILE);
+  await page.waitForSelector("#eis[data-state=done]", { timeout: 60_000 });
+  assert.equal(await page.$$eval("#eis-params tr[data-name]", (r) => r.length), 7);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("kinetics page: the virtual study gives j0/D/B vs OCV and a C-rate table", async () => {
+  const { page, errors } = await lab.open("kinetics");
+  await page.fill("#study-cutoffs", "3.9,4.1");
+  await page.click("#run-study");
+  await page.waitForSelector("#study[data-state=done]", { timeout: 60_000 });
+  const j0 = JSON.parse((await page.getAttribute("#study-j0", "data-series")) ?? "{}");
+  assert.equal(j0.ocv_V.length, 2, "one EIS point per charge cut-off");
+  // the study's own self-check: EIS j0 within 10 % of the material's i0 at the surface
+  for (let k = 0; k < j0.ocv_V.length; k++) {
+    assert.ok(Math.abs(j0.j0_A_per_m2[k] / j0.j0_true_A_per_m2[k] - 1) < 0.1, `j0 ${k}`);
+  }
+  const rows = await page.$$eval("#ratelimit-table tr", (r) => r.length);
+  assert.ok(rows >= 2, "header + at least one rate-limit row");
+  await lab.screenshot(page, "kinetics-study");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("tomography page: a synthetic TIFF stack shows the right particle count; a corrupt TIFF an error", async () => {
+  const { volume, truth } = syntheticParticles({
+    shape: [40, 48, 64],
+    spacing: [2e-7, 2e-7, 2e-7],
+    seed: 5,
+    explicit: [
+      { center: [20, 24, 16], radius: 11, cracks: [{ normal: [1, 0, 0], thickness: 2, extent: 0.7 }] },
+      { center: [20, 20, 44], radius: 9 },
+      { center: [8, 38, 50], radius: 5 },
+    ],
+  });
+  assert.equal(truth.list.length, 3);
+  const tif = join(scratch, "three-particles.tif");
+  writeFileSync(tif, encodeTiff(volume));
+  const { page, errors } = await lab.open("tomography");
+  await page.setInputFiles("#tomo-file", {
+    name: "broken.tif",
+    mimeType: "image/tiff",
+    buffer: Buffer.from("II*\0garbage that is not a tiff directory"),
+  });
+  await page.waitForSelector("#page-tomography[data-state=error]", { timeout: 30_000 });
+  assert.match((await page.textContent("#tomo-status")) ?? "", /broken\.tif/);
+  await page.setInputFiles("#tomo-file", tif);
+  await page.waitForSelector("#page-tomography[data-state=done]", { timeout: 60_000 });
+  assert.equal(await page.getAttribute("#tomo-count", "data-count"), "3");
+  assert.equal(await page.$$eval("#tomo-table tr", (r) => r.length), 4, "header + 3 particles");
+  // the first particle carries the planted crack: a non-zero crack fraction in the table
+  const crack = await page.$$eval("#tomo-table tr", (r) =>
+    r.slice(1).map((tr) => Number(tr.lastElementChild?.textContent)),
+  );
+  assert.ok(Math.max(...crack) > 0.01, `crack fractions ${crack}`);
+  // the three slice canvases are drawn with the volume's dimensions
+  const sizes = await page.$$eval("canvas.slice", (c) =>
+    c.map((x) => [(x as HTMLCanvasElement).width, (x as HTMLCanvasElement).height]),
+  );
+  assert.deepEqual(sizes, [
+    [64, 48],
+    [64, 40],
+    [48, 40],
+  ]);
+  await page.fill("#tomo-slider-0", "5");
+  await lab.screenshot(page, "tomography");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
