@@ -52,7 +52,10 @@ const MAX_INTEGER_BINS = 1 << 26;
  */
 export function imageHistogram(input: Volume | VoxelArray, nbins = 256): Histogram {
   const d = dataOf(input);
-  const [lo, hi] = range(d);
+  return histogramInRange(d, range(d), nbins);
+}
+
+function histogramInRange(d: VoxelArray, [lo, hi]: [number, number], nbins: number): Histogram {
   if (isIntegerVoxels(d)) {
     const n = hi - lo + 1;
     if (n > MAX_INTEGER_BINS) {
@@ -163,9 +166,9 @@ export function otsuFromHistogram(h: Histogram): number {
  */
 export function thresholdOtsu(input: Volume | VoxelArray, options: { nbins?: number } = {}): number {
   const d = dataOf(input);
-  const [lo, hi] = range(d);
-  if (lo === hi) return lo;
-  return otsuFromHistogram(imageHistogram(d, options.nbins ?? 256));
+  const r = range(d);
+  if (r[0] === r[1]) return r[0];
+  return otsuFromHistogram(histogramInRange(d, r, options.nbins ?? 256));
 }
 
 /**
