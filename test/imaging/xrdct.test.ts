@@ -156,3 +156,19 @@ test("compareSamples: relative changes against the reference sample", () => {
   assert.ok(Math.abs(rows[1].aChange - expectA) < 1e-9);
   assert.ok(Math.abs(rows[0].a - 2.856 * A) < 1e-15);
 });
+
+test("robustOutliers on seed 004's numbers: the particle at 2.832/14.418/100.155 among 2.824/14.437/99.718", () => {
+  // ten particles scattered by ±0.001 Å (a), ±0.003 Å (c) — the precision seed 004 quotes — plus its outlier
+  const da = [0, 0.001, -0.001, 0.0005, -0.0005, 0.001, -0.001, 0, 0.0005, -0.0005];
+  const dc = [0.002, -0.003, 0, 0.003, -0.002, 0, 0.001, -0.001, 0.002, -0.003];
+  const a = [...da.map((d) => 2.824 + d), 2.832];
+  const c = [...dc.map((d) => 14.437 + d), 14.418];
+  const v = a.map((ai, i) => (Math.sqrt(3) / 2) * ai * ai * c[i]);
+  // seed: 100.155 Å³ (a mean of per-voxel V, not V of the mean a, c; a and c rounded to 0.001 Å
+  // move V by up to 0.035 Å³) → 0.02 Å³
+  assert.ok(Math.abs(v[10] - 100.155) < 0.02, `V of the outlier ${v[10]}`);
+  const r = robustOutliers([a, c, v]);
+  assert.deepEqual(r.indices, [10]);
+  // identical particles up to 1e-5 relative are never flagged (scale floor 2e-4·median)
+  assert.deepEqual(robustOutliers([[2.824, 2.82401, 2.82399, 2.824, 2.82402]]).indices, []);
+});

@@ -3,3 +3,4 @@ export * from "./intensity.js";
 export * from "./render.js";
 export * from "./rois.js";
 export * from "./sequence.js";
+export * from "./table.js";

@@ -40,6 +40,8 @@ export interface LatticeMapOptions {
   minVoxels?: number;
   /** Modified z-score threshold for outlier particles (default 3.5). */
   outlierThreshold?: number;
+  /** Smallest outlier scale relative to the median (default 2e-4; see robustOutliers). */
+  outlierMinRelativeScale?: number;
   /** Edge → core shells (default 10). */
   shells?: number;
   /** Histogram bins and half-width of the normalised distributions (default 41, ±1 %). */
@@ -150,6 +152,7 @@ export function analyseLatticeMaps(
   const outliers = robustOutliers(
     [sa.map((s) => s.mean), sc.map((s) => s.mean), sv.map((s) => s.mean)],
     options.outlierThreshold ?? OUTLIER_THRESHOLD,
+    options.outlierMinRelativeScale ?? 2e-4,
   );
   const [dz, dy, dx] = a.spacing;
   const cellSize = a.shape[0] === 1 ? dy * dx : dz * dy * dx;
