@@ -78,9 +78,9 @@ export const uniformElectrolyte: ElectrolyteModel = {
 export interface ElectrodeParameters {
   material: Material;
   microstructure: Microstructure;
-  /** Radial intervals per particle (default 8). */
+  /** Radial intervals per particle (default 10). */
   shells?: number;
-  /** Innermost/outermost spacing ratio (default 4: refined toward the surface). */
+  /** Innermost/outermost spacing ratio (default 30: strongly refined toward the surface, where κ(x_s) switches a particle on; see docs/electrode.md for the onset-time convergence). */
   refinement?: number;
   /** Temperature [K] (default 298.15). */
   temperature?: number;
@@ -308,14 +308,14 @@ export class ElectrodeSimulator {
     const C = ms.carbon.count;
     this.particleCount = P;
     this.carbonCount = C;
-    const shells = params.shells ?? 8;
+    const shells = params.shells ?? 10;
     if (!Number.isInteger(shells) || shells < 2 || shells > 200) {
       throw new InputError("shells must be an integer from 2 to 200", {
         field: "shells",
         value: String(shells),
       });
     }
-    const refinement = params.refinement ?? 4;
+    const refinement = params.refinement ?? 30;
     if (!(refinement >= 1 && refinement <= 1000))
       throw new InputError("refinement must be between 1 and 1000", {
         field: "refinement",

@@ -112,8 +112,8 @@ Model:
   --constant-diffusivity D   ablation: constant D, e.g. 1e-14m2/s
   --kappa-composition M      surface (default), shell or mean: which x sets kappa
   --body-contacts            carbon contacts also cross the particle body
-  --shells N                 radial intervals per particle (default 8)
-  --refinement F             innermost/outermost spacing ratio (default 4)
+  --shells N                 radial intervals per particle (default 10)
+  --refinement F             innermost/outermost spacing ratio (default 30)
   --onset-threshold DX       x change that marks a particle's onset (default 0.05)
   --snapshot-interval T      per-particle snapshot interval, e.g. 10min (default 10 min)
 
@@ -448,16 +448,25 @@ async function runSweep(
   onDone: (n: number) => void,
 ): Promise<SweepRow[]> {
   const rows: SweepRow[] = new Array(specs.length);
+  // running from TypeScript sources (tsx): the worker needs the tsx loader too
+  const fromSource = import.meta.url.endsWith(".ts");
   const url = new URL(
-    import.meta.url.endsWith(".ts") ? "../../electrode/sweep-worker.ts" : "../../electrode/sweep-worker.js",
+    fromSource ? "../../electrode/sweep-worker.ts" : "../../electrode/sweep-worker.js",
     import.meta.url,
   );
+  const spawn = (): Worker => {
+    if (!fromSource) return new Worker(url);
+    // register tsx's ESM hooks inside the worker, then load the TypeScript worker module
+    const api = import.meta.resolve("tsx/esm/api");
+    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+    return new Worker(code, { eval: true });
+  };
   let next = 0;
   let done = 0;
   const n = Math.max(1, Math.min(workers, specs.length));
   await Promise.all(
     Array.from({ length: n }, async () => {
-      const worker = new Worker(url);
+      const worker = spawn();
       try {
         while (next < specs.length) {
           const id = next++;
@@ -468,8 +477,21 @@ async function runSweep(
             input?: boolean;
             wallSeconds?: number;
           }>((resolve, reject) => {
-            worker.once("message", resolve);
-            worker.once("error", reject);
+            const onMessage = (m: {
+              ok: boolean;
+              summary?: ElectrodeSummary;
+              message?: string;
+              wallSeconds?: number;
+            }) => {
+              worker.off("error", onError);
+              resolve(m);
+            };
+            const onError = (e: Error) => {
+              worker.off("message", onMessage);
+              reject(e);
+            };
+            worker.once("message", onMessage);
+            worker.once("error", onError);
             worker.postMessage({ id, spec: specs[id].spec });
           });
           rows[id] = reply.ok

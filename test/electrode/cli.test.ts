@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import type { CommandContext } from "../../src/cli/command.js";
+import { main } from "../../src/cli/main.js";
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const ctx: CommandContext = {
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    isTTY: false,
+    cwd: process.cwd(),
+  };
+  const code = await main(["electrode", ...argv], ctx);
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "cathodelab-electrode-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const PROTOCOL = "Charge at C/20 until 4.3 V; Discharge at C/20 until 2.5 V";
+
+describe("cathodelab electrode", () => {
+  it("runs a small electrode and writes every output", async () => {
+    const out = join(dir, "run");
+    const { code, out: text } = await run(
+      "--material",
+      "NMC532",
+      "--particles",
+      "30",
+      "--coverage",
+      "0.6",
+      "--protocol",
+      PROTOCOL,
+      "--seed",
+      "2",
+      "--out",
+      out,
+      "--json",
+    );
+    assert.equal(code, 0);
+    const summary = JSON.parse(text);
+    assert.equal(summary.microstructure.particles, 30);
+    assert.equal(summary.synchrony.length, 2);
+    assert.ok(summary.firstCycleLoss > 0 && summary.firstCycleLoss < 0.5);
+    for (const f of [
+      "summary.json",
+      "cell.csv",
+      "particles.csv",
+      "particle_x.csv",
+      "intensity.csv",
+      "halfcycles.csv",
+      "cycles.csv",
+      "steps.csv",
+      "voltage.svg",
+      "traces.svg",
+      "activation.svg",
+      "intensity.svg",
+    ]) {
+      assert.ok(existsSync(join(out, f)), f);
+    }
+    const particles = readFileSync(join(out, "particles.csv"), "utf8").trim().split("\n");
+    assert.equal(particles.length, 31);
+    assert.match(particles[0], /onset_soc_0_charge/);
+    assert.match(readFileSync(join(out, "activation.svg"), "utf8"), /<circle/);
+    // refuses to overwrite without --force
+    const again = await run(
+      "--material",
+      "NMC532",
+      "--particles",
+      "30",
+      "--protocol",
+      PROTOCOL,
+      "--out",
+      out,
+    );
+    assert.equal(again.code, 2);
+    assert.match(again.err, /not empty/);
+  });
+
+  it("imports a particle list", async () => {
+    const file = join(dir, "particles.csv");
+    writeFileSync(file, "x_um,y_um,z_um,radius_um,covered\n5,5,5,5,1\n14.5,5,5,5,0\n24,5,5,5,0\n");
+    const { code, out } = await run(
+      "--material",
+      "NMC532",
+      "--particles-file",
+      file,
+      "--protocol",
+      "Charge at C/20 until 4.0 V",
+      "--json",
+    );
+    assert.equal(code, 0);
+    const s = JSON.parse(out);
+    assert.equal(s.microstructure.particles, 3);
+    assert.equal(s.microstructure.coveredFraction, 1 / 3);
+  });
+
+  it("sweeps a parameter on worker threads", async () => {
+    const out = join(dir, "sweep");
+    const { code, out: text } = await run(
+      "--material",
+      "NMC532",
+      "--particles",
+      "20",
+      "--protocol",
+      "Charge at C/20 until 4.0 V",
+      "--sweep",
+      "coverage=0.3,0.9",
+      "--workers",
+      "2",
+      "--out",
+      out,
+      "--json",
+    );
+    assert.equal(code, 0);
+    const table = JSON.parse(text);
+    assert.equal(table.key, "coverage");
+    assert.deepEqual(
+      table.rows.map((r: { coverage: string; ok: boolean }) => [r.coverage, r.ok]),
+      [
+        ["0.3", true],
+        ["0.9", true],
+      ],
+    );
+    assert.ok(existsSync(join(out, "sweep.csv")));
+  });
+
+  it("bad input exits with code 2 and names the option", async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ["--material", "NMC532", "--particles", "30", "--protocol", PROTOCOL, "--coverage", "1.5"],
+        /--coverage/,
+      ],
+      [["--material", "NMC532", "--protocol", PROTOCOL], /--particles/],
+      [["--material", "NMC999", "--particles", "30", "--protocol", PROTOCOL], /NMC999/],
+      [["--material", "NMC532", "--particles", "30", "--protocol", "Charge at C/20 until 9 V"], /cut-off/],
+      [
+        ["--material", "NMC532", "--particles", "30", "--protocol", PROTOCOL, "--sweep", "colour=1,2"],
+        /--sweep/,
+      ],
+      [["--material", "NMC532", "--particles", "30", "--protocol", PROTOCOL, "--dim", "4"], /--dim/],
+      [
+        ["--material", "NMC532", "--particles-file", join(dir, "missing.csv"), "--protocol", PROTOCOL],
+        /particle file/,
+      ],
+    ];
+    for (const [argv, message] of cases) {
+      let err = "";
+      const ctx: CommandContext = {
+        stdout: () => {},
+        stderr: (t) => (err += t),
+        isTTY: false,
+        cwd: process.cwd(),
+      };
+      const code = await main(["electrode", ...argv], ctx);
+      assert.equal(code, 2, argv.join(" "));
+      assert.match(err, message);
+    }
+  });
+});

@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  COLLECTOR,
+  EdgeKind,
+  generateMicrostructure,
+  type Microstructure,
+} from "../../src/electrode/microstructure.js";
+import { ElectrodeSimulator } from "../../src/electrode/model.js";
+import { runElectrodeProtocol } from "../../src/electrode/run.js";
+import { InputError } from "../../src/errors.js";
+import { getMaterial } from "../../src/materials/index.js";
+import { ParticleSimulator } from "../../src/particle/simulator.js";
+import { parseProtocol } from "../../src/protocol/parse.js";
+
+const NMC532 = getMaterial("NMC532");
+
+/** One particle touching the collector through a contact of radius 1 m (perfect contact). */
+function singleParticle(R: number): Microstructure {
+  return {
+    dimension: 3,
+    box: [2 * R, 2 * R, 2 * R],
+    particles: {
+      count: 1,
+      x: Float64Array.of(R),
+      y: Float64Array.of(R),
+      z: Float64Array.of(R),
+      radius: Float64Array.of(R),
+      parent: Int32Array.of(-1),
+      covered: Uint8Array.of(1),
+    },
+    carbon: { count: 0, x: new Float64Array(0), y: new Float64Array(0), z: new Float64Array(0) },
+    edges: {
+      count: 1,
+      a: Int32Array.of(0),
+      b: Int32Array.of(COLLECTOR),
+      kind: Uint8Array.of(EdgeKind.ParticleCollector),
+      size: Float64Array.of(1),
+    },
+  };
+}
+
+describe("ElectrodeSimulator limits", () => {
+  it("one particle with a perfect contact reproduces the single-particle model", () => {
+    // Same grid (10 shells, refinement 4), same tables, no double layer in the particle model;
+    // contact G = 4·1e12 S/m·1 m, so the contact drop is ~1e-24 V. Differences are time-
+    // integration error only: both run at tight tolerances (5e-6 here, 5e-7 for the particle).
+    const R = 5e-6;
+    const e = new ElectrodeSimulator({
+      material: NMC532,
+      microstructure: singleParticle(R),
+      shells: 10,
+      refinement: 4,
+      carbonConductivity: 1e12,
+      absoluteTolerance: 5e-6,
+      relativeTolerance: 5e-6,
+    });
+    const p = new ParticleSimulator({
+      material: NMC532,
+      radius: R,
+      shells: 10,
+      refinement: 4,
+      doubleLayerCapacitance: 0,
+      absoluteTolerance: 5e-7,
+      relativeTolerance: 5e-7,
+    });
+    assert.ok(Math.abs(e.nominalCapacity / p.params.nominalCapacity - 1) < 1e-14);
+    const I = e.nominalCapacity / 20 / 3600;
+    e.setControl({ mode: "current", current: I });
+    p.setControl({ mode: "current", current: I });
+    const te: number[] = [];
+    const ve: number[] = [];
+    e.advance({ voltageAbove: 4.3 }, (s) => {
+      te.push(s.time);
+      ve.push(s.voltage);
+    });
+    const tp: number[] = [];
+    const vp: number[] = [];
+    p.advance({ voltageAbove: 4.3 }, (s) => {
+      tp.push(s.time);
+      vp.push(s.voltage);
+    });
+    // time to 4.3 V: within 1e-5 relative (≈0.7 s of 19.9 h)
+    assert.ok(Math.abs(e.time / p.time - 1) < 1e-5, `${e.time} vs ${p.time}`);
+    // V(t) after the first minute (the OCV near x = 1 is nearly vertical, 45 V per unit x, so the
+    // first seconds magnify time errors): within 2 mV, interpolating the particle's V linearly
+    let maxDiff = 0;
+    for (let k = 0; k < te.length; k++) {
+      if (te[k] < 60) continue;
+      const j = tp.findIndex((t) => t >= te[k]);
+      if (j <= 0) continue;
+      const f = (te[k] - tp[j - 1]) / (tp[j] - tp[j - 1]);
+      maxDiff = Math.max(maxDiff, Math.abs(vp[j - 1] + f * (vp[j] - vp[j - 1]) - ve[k]));
+    }
+    assert.ok(maxDiff < 2e-3, `max |ΔV| = ${maxDiff} V`);
+  });
+
+  it("conserves charge: Σ I_p = I every step and ΔLi = ∫I dt/F to round-off", () => {
+    const ms = generateMicrostructure({ particles: 40, seed: 3, coverage: 0.5 });
+    const sim = new ElectrodeSimulator({ material: NMC532, microstructure: ms, conductivityScale: 0.01 });
+    const r = runElectrodeProtocol(
+      sim,
+      parseProtocol(
+        "Charge at C/20 for 3 h; Hold at 3.7 V for 1 h; Rest for 30 min; Discharge at C/10 until 3.0 V",
+      ),
+    );
+    // Σ I_p vs the applied current: the bordered constraint holds to round-off (~1e-13 relative)
+    assert.ok(r.maxCurrentMismatch < 1e-10, `${r.maxCurrentMismatch}`);
+    // Li content change vs the integrated terminal charge / F (consistent BDF2 charge quadrature;
+    // the finite-volume fluxes telescope): round-off level
+    const dLi = r.lithium.initial - r.lithium.final;
+    assert.ok(Math.abs(dLi / r.lithium.chargeOverF - 1) < 1e-9, `${dLi} vs ${r.lithium.chargeOverF}`);
+    // the rest passes no current
+    const rest = r.steps.find((s) => s.type === "rest");
+    assert.ok(rest && Math.abs(rest.charge) < 1e-12 * sim.nominalCapacity);
+    // the CV hold ends at its voltage
+    const cv = r.steps.find((s) => s.type === "cv");
+    assert.ok(cv && Math.abs(cv.endVoltage - 3.7) < 1e-12);
+  });
+
+  it("stops at cut-off voltages and CV currents", () => {
+    const ms = generateMicrostructure({ particles: 20, seed: 1 });
+    const sim = new ElectrodeSimulator({ material: NMC532, microstructure: ms });
+    const r = runElectrodeProtocol(sim, parseProtocol("Charge at C/5 until 4.2 V; Hold at 4.2 V until C/20"));
+    assert.equal(r.steps[0].reason, "voltage");
+    assert.ok(Math.abs(r.steps[0].endVoltage - 4.2) < 2e-5);
+    assert.equal(r.steps[1].reason, "current");
+    const iEnd = Math.abs(r.steps[1].endCurrent);
+    const target = sim.nominalCapacity / 20 / 3600;
+    assert.ok(Math.abs(iEnd / target - 1) < 1e-4, `${iEnd} vs ${target}`);
+  });
+
+  it("rejects bad parameters and protocols", () => {
+    const ms = generateMicrostructure({ particles: 10, seed: 1 });
+    assert.throws(
+      () => new ElectrodeSimulator({ material: NMC532, microstructure: ms, shells: 1 }),
+      InputError,
+    );
+    assert.throws(
+      () => new ElectrodeSimulator({ material: NMC532, microstructure: ms, conductivityScale: -1 }),
+      InputError,
+    );
+    const sim = new ElectrodeSimulator({ material: NMC532, microstructure: ms });
+    assert.throws(() => runElectrodeProtocol(sim, parseProtocol("Hold at 5.5 V for 1 h")), InputError);
+    assert.throws(
+      () => runElectrodeProtocol(sim, parseProtocol("EIS from 100 kHz to 1 Hz, 5 per decade, 10 mV")),
+      InputError,
+    );
+  });
+});
