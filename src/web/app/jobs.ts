@@ -8,6 +8,13 @@ import { circuitImpedance, compileCircuit } from "../../analysis/eis/circuit.js"
 import { fitCircuit } from "../../analysis/eis/fit.js";
 import { linKK } from "../../analysis/eis/linkk.js";
 import { runVirtualStudy } from "../../analysis/study/virtual-study.js";
+import {
+  activationMap,
+  voltageFigure as electrodeVoltageFigure,
+  intensityHeatMap,
+  tracesFigure,
+} from "../../electrode/figures.js";
+import { simulateElectrode } from "../../electrode/simulate.js";
 import { InputError } from "../../errors.js";
 import { segmentCracks } from "../../imaging/cracks.js";
 import { fillHoles } from "../../imaging/fill-holes.js";
@@ -17,6 +24,8 @@ import { applyThreshold, thresholdOtsu } from "../../imaging/threshold.js";
 import { parseImpedance } from "../../io/instruments/index.js";
 import { readTiff } from "../../io/tiff.js";
 import { getMaterial } from "../../materials/index.js";
+import { runFracture } from "../../mechanics/fracture-run.js";
+import { fieldSlice } from "../../mechanics/render.js";
 import { logFrequencies, particleImpedance } from "../../particle/impedance.js";
 import { ParticleSimulator } from "../../particle/simulator.js";
 import { parseProtocol } from "../../protocol/parse.js";
@@ -61,7 +70,39 @@ export interface TomographyRequest {
   bytes: Uint8Array;
 }
 
-export type JobRequest = SimulateRequest | StudyRequest | FitEisRequest | TomographyRequest;
+export interface ElectrodeRequest {
+  type: "electrode";
+  material: string;
+  particles: number;
+  /** Share of particles with a direct carbon contact (0…1). */
+  coverage: number;
+  seed: number;
+  dimension: 2 | 3;
+  protocol: string;
+}
+
+export interface FractureRequest {
+  type: "fracture";
+  material: string;
+  /** Secondary-particle diameter [m]. */
+  diameter: number;
+  grains: number;
+  cells: number;
+  steps: number;
+  /** Cut-off voltage [V]. */
+  cutoff: number;
+  seed: number;
+  /** Outer diameter of a binder shell [m] (optional). */
+  binderShell?: number;
+}
+
+export type JobRequest =
+  | SimulateRequest
+  | StudyRequest
+  | FitEisRequest
+  | TomographyRequest
+  | ElectrodeRequest
+  | FractureRequest;
 
 /** Progress posted while a job runs. */
 export interface JobProgress {
@@ -70,6 +111,8 @@ export interface JobProgress {
   /** Simulation only: new points since the last progress message and the current profile. */
   series?: { time: number[]; current: number[]; voltage: number[] };
   profile?: { time: number; values: number[] };
+  /** Fracture only: the load step just finished. */
+  fractureStep?: { voltage: number; meanDamage: number; crackedFraction: number; maxPrincipalStress: number };
 }
 
 /** Check an uploaded file's size and that it is not empty. */
@@ -498,6 +541,194 @@ export function runTomography(
   };
 }
 
+export interface ElectrodeResult {
+  type: "electrode";
+  material: string;
+  layout: {
+    dimension: 2 | 3;
+    box: [number, number, number];
+    x: Float64Array;
+    y: Float64Array;
+    z: Float64Array;
+    radius: Float64Array;
+    covered: Uint8Array;
+  };
+  /** Snapshots: times [s], cell SOC, particle-major mean x (p·S + s). */
+  snapshots: { time: Float64Array; soc: Float64Array; meanX: Float32Array; samples: number };
+  series: { time: Float64Array; voltage: Float64Array; current: Float64Array };
+  /** Material window, for the colour scale. */
+  xRange: [number, number];
+  summary: unknown;
+  cycles: {
+    cycle: number;
+    chargeCapacity_mAh: number;
+    dischargeCapacity_mAh: number;
+    coulombicEfficiency: number | null;
+  }[];
+  synchrony: {
+    halfCycle: number;
+    direction: string;
+    reactedFraction: number;
+    onsetSocIqr: number | null;
+    dispersion: number | null;
+  }[];
+  synchronyRatio: number | null;
+  firstCycleLoss: number | null;
+  figures: { voltage: string; traces: string; activation: string; intensity: string };
+}
+
+/** The seed-003 electrode network model on a generated microstructure (src/electrode). */
+export function runElectrode(
+  req: ElectrodeRequest,
+  post: (p: JobProgress) => void = () => {},
+): ElectrodeResult {
+  const material = getMaterial(req.material);
+  if (!Number.isInteger(req.particles) || req.particles < 10 || req.particles > 5000) {
+    throw new InputError("particles must be an integer from 10 to 5000 in the browser", {
+      field: "particles",
+      value: String(req.particles),
+    });
+  }
+  const protocol = parseProtocol(req.protocol, { file: "protocol" });
+  const study = simulateElectrode({
+    material,
+    protocol,
+    microstructure: {
+      particles: req.particles,
+      coverage: req.coverage,
+      seed: req.seed,
+      dimension: req.dimension,
+    },
+    run: { onProgress: (fraction, time) => post({ fraction, message: `t = ${(time / 3600).toFixed(2)} h` }) },
+  });
+  const ms = study.microstructure;
+  const r = study.result;
+  const sum = study.summary;
+  return {
+    type: "electrode",
+    material: material.name,
+    layout: {
+      dimension: ms.dimension,
+      box: [ms.box[0], ms.box[1], ms.box[2]],
+      x: Float64Array.from(ms.particles.x),
+      y: Float64Array.from(ms.particles.y),
+      z: Float64Array.from(ms.particles.z),
+      radius: Float64Array.from(ms.particles.radius),
+      covered: Uint8Array.from(ms.particles.covered),
+    },
+    snapshots: {
+      time: Float64Array.from(r.snapshots.time),
+      soc: Float64Array.from(r.snapshots.stateOfCharge),
+      meanX: Float32Array.from(r.snapshots.meanX),
+      samples: r.snapshots.samples,
+    },
+    series: {
+      time: Float64Array.from(r.series.time),
+      voltage: Float64Array.from(r.series.voltage),
+      current: Float64Array.from(r.series.current),
+    },
+    xRange: [material.nominalWindow.xMin, material.nominalWindow.xMax],
+    summary: sum,
+    cycles: sum.cycles,
+    synchrony: sum.synchrony.map((row) => ({
+      halfCycle: row.halfCycle,
+      direction: row.direction,
+      reactedFraction: row.reactedFraction,
+      onsetSocIqr: row.onsetSocIqr,
+      dispersion: row.dispersion,
+    })),
+    synchronyRatio: sum.synchronyRatio,
+    firstCycleLoss: sum.firstCycleLoss,
+    figures: {
+      voltage: electrodeVoltageFigure(r),
+      traces: tracesFigure(r),
+      activation: activationMap(ms, r),
+      intensity: intensityHeatMap(r),
+    },
+  };
+}
+
+export interface FractureResult {
+  type: "fracture";
+  material: string;
+  steps: {
+    x: number;
+    voltage: number;
+    meanDamage: number;
+    crackedFraction: number;
+    maxPrincipalStress: number;
+    crackAreaRatio: number;
+    disconnectedGrains: number;
+  }[];
+  initiation: { x: number; voltage: number; strainC: number; normalisedRadius: number } | null;
+  /** Mid-plane RGBA images (side × side) of the final damage (0…1) and max principal stress (0…max). */
+  side: number;
+  damageImage: Uint8Array;
+  stressImage: Uint8Array;
+  stressMax: number;
+  length: number;
+}
+
+/** Phase-field fracture of a polycrystalline particle charged slowly (seed 001, src/mechanics). */
+export function runFractureJob(
+  req: FractureRequest,
+  post: (p: JobProgress) => void = () => {},
+): FractureResult {
+  const material = getMaterial(req.material);
+  const int = (v: number, field: string, lo: number, hi: number) => {
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new InputError(`${field} must be an integer from ${lo} to ${hi}`, { field, value: String(v) });
+    return v;
+  };
+  const cells = int(req.cells, "cells", 16, 256);
+  const r = runFracture({
+    material,
+    dim: 2,
+    cells,
+    particleRadius: req.diameter / 2,
+    grains: int(req.grains, "grains", 2, 2000),
+    steps: int(req.steps, "steps", 2, 1000),
+    cutoffVoltage: req.cutoff,
+    seed: req.seed,
+    binderShellRadius: req.binderShell === undefined ? undefined : req.binderShell / 2,
+    onStep: (st, i, total) =>
+      post({
+        fraction: (i + 1) / total,
+        message: `step ${i + 1}/${total}, U = ${st.voltage.toFixed(3)} V`,
+        fractureStep: {
+          voltage: st.voltage,
+          meanDamage: st.meanDamage,
+          crackedFraction: st.crackedFraction,
+          maxPrincipalStress: st.maxPrincipalStress,
+        },
+      }),
+  });
+  let smax = 0;
+  for (let i = 0; i < r.maxPrincipal.length; i++)
+    if (Number.isFinite(r.maxPrincipal[i]) && r.maxPrincipal[i] > smax) smax = r.maxPrincipal[i];
+  const dmg = fieldSlice(r.polycrystal, r.damage, 0, 1);
+  const str = fieldSlice(r.polycrystal, r.maxPrincipal, 0, smax || 1);
+  return {
+    type: "fracture",
+    material: material.name,
+    steps: r.steps.map((st) => ({
+      x: st.x,
+      voltage: st.voltage,
+      meanDamage: st.meanDamage,
+      crackedFraction: st.crackedFraction,
+      maxPrincipalStress: st.maxPrincipalStress,
+      crackAreaRatio: st.crackAreaRatio,
+      disconnectedGrains: st.disconnectedGrains,
+    })),
+    initiation: r.initiation,
+    side: dmg.width,
+    damageImage: dmg.data,
+    stressImage: str.data,
+    stressMax: smax,
+    length: r.length,
+  };
+}
+
 /** Run any job. Throws InputError for bad input (the worker turns it into a message). */
 export function runJob(req: JobRequest, post: (p: JobProgress) => void = () => {}): unknown {
   switch (req.type) {
@@ -509,6 +740,10 @@ export function runJob(req: JobRequest, post: (p: JobProgress) => void = () => {
       return runFitEis(req);
     case "tomography":
       return runTomography(req, post);
+    case "electrode":
+      return runElectrode(req, post);
+    case "fracture":
+      return runFractureJob(req, post);
     default:
       throw new InputError(`unknown job "${(req as { type: string }).type}"`, { field: "type" });
   }

@@ -4,9 +4,10 @@
  */
 import { WorkerClient } from "./client.js";
 import { h } from "./dom.js";
+import { electrodePage } from "./pages/electrode.js";
+import { fracturePage } from "./pages/fracture.js";
 import { kineticsPage } from "./pages/kinetics.js";
 import { particlePage } from "./pages/particle.js";
-import { pendingPage } from "./pages/pending.js";
 import { tomographyPage } from "./pages/tomography.js";
 
 const client = new WorkerClient(new URL("worker.js", import.meta.url).href);
@@ -14,29 +15,9 @@ const client = new WorkerClient(new URL("worker.js", import.meta.url).href);
 const PAGES: { id: string; title: string; build: () => HTMLElement }[] = [
   { id: "particle", title: "Particle", build: () => particlePage(client) },
   { id: "kinetics", title: "Kinetics", build: () => kineticsPage(client) },
-  {
-    id: "electrode",
-    title: "Electrode",
-    build: () =>
-      pendingPage(
-        "electrode",
-        "Electrode",
-        "A multi-particle electrode (seed 003): particles activate asynchronously in the first charge and synchronously afterwards.",
-        "cathodelab electrode --out electrode-run",
-      ),
-  },
+  { id: "electrode", title: "Electrode", build: () => electrodePage(client) },
   { id: "tomography", title: "Tomography", build: () => tomographyPage(client) },
-  {
-    id: "fracture",
-    title: "Fracture",
-    build: () =>
-      pendingPage(
-        "fracture",
-        "Fracture",
-        "Chemo-mechanical phase-field fracture of a polycrystalline secondary particle during charge (seed 001): damage and stress maps vs voltage.",
-        "cathodelab fracture --out fracture-run",
-      ),
-  },
+  { id: "fracture", title: "Fracture", build: () => fracturePage(client) },
 ];
 
 const built = new Map<string, HTMLElement>();
