@@ -171,3 +171,69 @@ test("cathodelab optical: bad input → exit 2, nothing written", async () => {
     t.cleanup();
   }
 });
+
+test("cathodelab electrode → optical render --electrode → optical: the virtual microscope reads the model's run folder", async () => {
+  const t = tempDir();
+  try {
+    const run = join(t.path, "run");
+    const e = await runCli(
+      "electrode",
+      "--material",
+      "NMC532",
+      "--particles",
+      "30",
+      "--seed",
+      "2",
+      "--coverage",
+      "0.6",
+      "--protocol",
+      "Charge at C/20 until 4.3 V; Discharge at C/20 until 2.5 V",
+      "--out",
+      run,
+      "--json",
+    );
+    assert.equal(e.code, 0, e.err);
+    const model = JSON.parse(e.out).synchrony;
+    const seq = join(t.path, "seq");
+    const r = await runCli("optical", "render", "--electrode", run, "--out", seq);
+    assert.equal(r.code, 0, r.err);
+    // the model's I(x) = 0.30 + 0.15·(1 − x)/0.665: its Δx = 0.05 onset threshold is ΔI = 0.0113
+    const a = await runCli(
+      "optical",
+      join(seq, "frames"),
+      "--rois",
+      join(seq, "rois.csv"),
+      "--table",
+      join(seq, "table.csv"),
+      "--threshold",
+      "0.0113",
+      "--out",
+      join(t.path, "an"),
+      "--json",
+    );
+    assert.equal(a.code, 0, a.err);
+    const mine = JSON.parse(a.out).synchrony;
+    assert.equal(mine.length, 2);
+    assert.deepEqual(
+      mine.map((h: { direction: string }) => h.direction),
+      ["charge", "discharge"],
+    );
+    // the same particles react (the unconnected ones never do); the intensity follows the
+    // surface x, the model's onsets the mean x, so only the reacted share is compared exactly
+    assert.equal(mine[0].reacted_fraction, model[0].reactedFraction);
+    for (const h of mine) assert.ok(h.onset_soc_iqr < 0.05 && h.dispersion < 0.05, JSON.stringify(h));
+    assert.ok(model[0].onsetSocIqr < 0.05);
+    const bad = await runCli(
+      "optical",
+      "render",
+      "--electrode",
+      join(t.path, "nothing"),
+      "--out",
+      join(t.path, "x"),
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /intensity table not found/);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -8,12 +8,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
+import { interpolateAt } from "../../analysis/synchrony/index.js";
 import { InputError } from "../../errors.js";
 import { type Frame, roiIntensities } from "../../imaging/optical/intensity.js";
 import { renderVirtualMicroscope } from "../../imaging/optical/render.js";
 import { parseRois, type Roi, rasteriseRois } from "../../imaging/optical/rois.js";
 import { analyseSequence } from "../../imaging/optical/sequence.js";
-import { parseFrameTable } from "../../imaging/optical/table.js";
+import { parseFrameTable, parseNumericCsv, parseParticleTimeTable } from "../../imaging/optical/table.js";
 import { renderMap } from "../../imaging/xrdct/render-map.js";
 import { type Cell, toCsv, toJson } from "../../io/csv.js";
 import { OutputDir } from "../../io/output-dir.js";
@@ -33,6 +34,8 @@ const OPTIONS = {
   intensities: { type: "string" },
   size: { type: "string" },
   background: { type: "string" },
+  electrode: { type: "string" },
+  layout: { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
   force: { type: "boolean" },
@@ -40,6 +43,7 @@ const OPTIONS = {
 
 const HELP = `Usage: cathodelab optical FRAMES --rois ROIS --table TABLE --out DIR [options]
        cathodelab optical render --rois ROIS.csv --intensities I.csv --size WxH --out DIR
+       cathodelab optical render --electrode RUN_DIR [--layout grid|plan] --out DIR
 
 Operando optical microscopy (seed 003): FRAMES is a folder of PNG (RGB or grey, 8/16-bit) or
 grey TIFF images (natural order = frame order) or one multi-page grey TIFF. Per particle ROI the
@@ -64,6 +68,9 @@ render:
   --intensities CSV     time_s (or time_min/time_h), soc, then one column per ROI id (values 0–1)
   --size WxH            frame size in pixels, e.g. 160x120
   --background I        background intensity (default 0.15)
+  --electrode RUN_DIR   instead: the folder written by cathodelab electrode --out (intensity.csv,
+                        particles.csv, cell.csv): its virtual optical intensity per particle
+  --layout L            grid (default; particles on a grid, radius ∝ size) or plan (x, y from above)
 
 Example:
   cathodelab optical examples/issue7/optical/frames --rois examples/issue7/optical/rois.csv --table examples/issue7/optical/table.csv --out optical-out`;
@@ -194,19 +201,191 @@ function readRois(
 
 const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
 
-async function render(values: Record<string, unknown>, ctx: Parameters<Command["run"]>[1]): Promise<number> {
-  const roiPath = stringOption(values, "rois", true, "a CSV of circles id,x,y,r");
-  const intPath = stringOption(values, "intensities", true, "a CSV time_s,soc,<id>…");
-  const sizeText = stringOption(values, "size", true, "WxH in pixels, e.g. 160x120");
-  const outDir = stringOption(values, "out", true, "an output directory");
-  const m = /^(\d+)x(\d+)$/.exec(sizeText);
+interface RenderInput {
+  circles: { id: string; cx: number; cy: number; r: number }[];
+  times: Float64Array;
+  soc?: Float64Array;
+  intensities: Float64Array;
+  width: number;
+  height: number;
+  inputs: string[];
+}
+
+function parseSize(text: string | undefined): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)x(\d+)$/.exec(text);
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[1]) * Number(m[2]) > 1 << 26)
     throw new InputError("invalid frame size", {
       field: "--size",
-      value: sizeText,
+      value: text,
       expected: "WxH in pixels, e.g. 160x120",
     });
-  const [width, height] = [Number(m[1]), Number(m[2])];
+  return [Number(m[1]), Number(m[2])];
+}
+
+function readText(path: string, what: string): string {
+  if (!existsSync(path) || statSync(path).isDirectory())
+    throw new InputError(`${what} not found`, { file: path });
+  return readFileSync(path, "utf8");
+}
+
+/** ROIs + a wide intensity table (time_s, soc, one column per ROI id). */
+function renderInputFromTables(values: Record<string, unknown>): RenderInput {
+  const roiPath = stringOption(values, "rois", true, "a CSV of circles id,x,y,r");
+  const intPath = stringOption(values, "intensities", true, "a CSV time_s,soc,<id>…");
+  const size = parseSize(stringOption(values, "size", true, "WxH in pixels, e.g. 160x120")) as [
+    number,
+    number,
+  ];
+  const rois = parseRois(readText(roiPath, "ROI file"), roiPath);
+  const circles = rois.map((r) => {
+    if (r.kind !== "circle")
+      throw new InputError("the virtual microscope renders circles", {
+        file: roiPath,
+        field: r.id,
+        expected: "id,x,y,r rows",
+      });
+    return { id: r.id, cx: r.cx, cy: r.cy, r: r.r };
+  });
+  const text = readText(intPath, "intensity file");
+  const table = parseFrameTable(text, intPath);
+  const t = parseNumericCsvLoose(text);
+  const nf = table.times.length;
+  const intensities = new Float64Array(circles.length * nf);
+  circles.forEach((c, p) => {
+    const j = t.header.indexOf(c.id);
+    if (j < 0)
+      throw new InputError("no intensity column for a particle", {
+        file: intPath,
+        line: 1,
+        field: c.id,
+        expected: `a column named ${c.id}`,
+      });
+    for (let k = 0; k < nf; k++) {
+      const cell = t.cells[k]?.[j];
+      const v = Number(cell);
+      if (cell === undefined || cell === "" || !(v >= 0 && v <= 1))
+        throw new InputError("invalid intensity", {
+          file: intPath,
+          line: t.lines[k],
+          column: j + 1,
+          field: c.id,
+          value: cell ?? "(missing)",
+          expected: "a number in [0, 1]",
+        });
+      intensities[p * nf + k] = v;
+    }
+  });
+  return {
+    circles,
+    times: table.times,
+    soc: table.soc,
+    intensities,
+    width: size[0],
+    height: size[1],
+    inputs: [roiPath, intPath],
+  };
+}
+
+function parseNumericCsvLoose(text: string): { header: string[]; cells: string[][]; lines: number[] } {
+  const all = text.split(/\r?\n/);
+  let header: string[] | null = null;
+  const cells: string[][] = [];
+  const lines: number[] = [];
+  all.forEach((l, i) => {
+    const raw = l.trim();
+    if (raw === "" || raw.startsWith("#")) return;
+    const c = raw.split(/\s*[,;\t]\s*/);
+    if (!header) header = c;
+    else {
+      cells.push(c);
+      lines.push(i + 1);
+    }
+  });
+  return { header: header ?? [], cells, lines };
+}
+
+/**
+ * A `cathodelab electrode --out RUN` folder: intensity.csv (particles × t_<s>s), particles.csv
+ * (id, x_m, y_m, radius_m) and cell.csv (time_s, soc). Layout "grid" (default): particles on a
+ * square grid of 24-px cells, radius ∝ particle radius (largest 10 px); "plan": the particles'
+ * x, y positions seen from above (discs may overlap; the later one is drawn).
+ */
+function renderInputFromElectrode(dir: string, values: Record<string, unknown>): RenderInput {
+  const iPath = join(dir, "intensity.csv");
+  const pPath = join(dir, "particles.csv");
+  const cPath = join(dir, "cell.csv");
+  const tbl = parseParticleTimeTable(readText(iPath, "electrode intensity table"), iPath);
+  const parts = parseNumericCsv(readText(pPath, "electrode particle table"), pPath);
+  const cell = parseNumericCsv(readText(cPath, "electrode cell table"), cPath);
+  const col = (t: { columns: string[] }, name: string, file: string) => {
+    const j = t.columns.indexOf(name);
+    if (j < 0)
+      throw new InputError("column missing", { file, line: 1, field: name, expected: `a column ${name}` });
+    return j;
+  };
+  const [jid, jx, jy, jr] = ["id", "x_m", "y_m", "radius_m"].map((n) => col(parts, n, pPath));
+  const byId = new Map(parts.rows.map((r) => [r[jid], r]));
+  const rows = tbl.ids.map((id) => {
+    const r = byId.get(id);
+    if (!r)
+      throw new InputError("particle of the intensity table missing from particles.csv", {
+        file: pPath,
+        field: "id",
+        value: String(id),
+      });
+    return r;
+  });
+  const rMax = Math.max(...rows.map((r) => r[jr]));
+  const layout = stringOption(values, "layout") ?? "grid";
+  const size = parseSize(stringOption(values, "size"));
+  let circles: RenderInput["circles"];
+  let width: number;
+  let height: number;
+  if (layout === "grid") {
+    const cols = Math.ceil(Math.sqrt(rows.length * 1.5));
+    const nrows = Math.ceil(rows.length / cols);
+    circles = rows.map((r, p) => ({
+      id: `p${tbl.ids[p]}`,
+      cx: 12 + 24 * (p % cols),
+      cy: 12 + 24 * Math.floor(p / cols),
+      r: Math.max(2, (10 * r[jr]) / rMax),
+    }));
+    [width, height] = size ?? [24 * cols, 24 * nrows];
+  } else if (layout === "plan") {
+    const xs = rows.map((r) => r[jx]);
+    const ys = rows.map((r) => r[jy]);
+    const x0 = Math.min(...xs) - rMax;
+    const y0 = Math.min(...ys) - rMax;
+    const spanX = Math.max(...xs) + rMax - x0;
+    const spanY = Math.max(...ys) + rMax - y0;
+    [width, height] =
+      size ??
+      (spanX >= spanY
+        ? [400, Math.max(1, Math.round((400 * spanY) / spanX))]
+        : [Math.max(1, Math.round((400 * spanX) / spanY)), 400]);
+    const scale = Math.min(width / spanX, height / spanY);
+    circles = rows.map((r, p) => ({
+      id: `p${tbl.ids[p]}`,
+      cx: (r[jx] - x0) * scale,
+      cy: (r[jy] - y0) * scale,
+      r: Math.max(1, r[jr] * scale),
+    }));
+  } else
+    throw new InputError("unknown layout", { field: "--layout", value: layout, expected: "grid or plan" });
+  const jt = col(cell, "time_s", cPath);
+  const js = col(cell, "soc", cPath);
+  const soc = interpolateAt(
+    cell.rows.map((r) => r[jt]),
+    cell.rows.map((r) => r[js]),
+    tbl.times,
+  );
+  const intensities = Float64Array.from(tbl.values, (v) => Math.min(1, Math.max(0, v)));
+  return { circles, times: tbl.times, soc, intensities, width, height, inputs: [iPath, pPath, cPath] };
+}
+
+async function render(values: Record<string, unknown>, ctx: Parameters<Command["run"]>[1]): Promise<number> {
+  const outDir = stringOption(values, "out", true, "an output directory");
   const bgText = stringOption(values, "background") ?? "0.15";
   const background = Number(bgText);
   if (!(background >= 0 && background <= 1))
@@ -215,48 +394,11 @@ async function render(values: Record<string, unknown>, ctx: Parameters<Command["
       value: bgText,
       expected: "a number in [0, 1]",
     });
-  if (!existsSync(roiPath)) throw new InputError("ROI file not found", { file: roiPath });
-  if (!existsSync(intPath)) throw new InputError("intensity file not found", { file: intPath });
-  const rois = parseRois(readFileSync(roiPath, "utf8"), roiPath);
-  const circles = rois.map((r) => {
-    if (r.kind !== "circle")
-      throw new InputError("the virtual microscope renders circles", {
-        file: roiPath,
-        field: r.id,
-        expected: "id,x,y,r rows",
-      });
-    return r;
-  });
-  const text = readFileSync(intPath, "utf8");
-  const table = parseFrameTable(text, intPath);
-  const nf = table.times.length;
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
-  const header = lines[0].split(/\s*[,;\t]\s*/);
-  const intensities = new Float64Array(circles.length * nf);
-  circles.forEach((r, p) => {
-    const j = header.indexOf(r.id);
-    if (j < 0)
-      throw new InputError("no intensity column for a particle", {
-        file: intPath,
-        line: 1,
-        field: r.id,
-        expected: `a column named ${r.id}`,
-      });
-    for (let k = 0; k < nf; k++) {
-      const cell = lines[k + 1].split(/\s*[,;\t]\s*/)[j];
-      const v = Number(cell);
-      if (cell === undefined || cell === "" || !(v >= 0 && v <= 1))
-        throw new InputError("invalid intensity", {
-          file: intPath,
-          line: k + 2,
-          column: j + 1,
-          field: r.id,
-          value: cell ?? "(missing)",
-          expected: "a number in [0, 1]",
-        });
-      intensities[p * nf + k] = v;
-    }
-  });
+  const electrode = stringOption(values, "electrode");
+  const input =
+    electrode !== undefined ? renderInputFromElectrode(electrode, values) : renderInputFromTables(values);
+  const { circles, times, soc, intensities, width, height } = input;
+  const nf = times.length;
   const frames = renderVirtualMicroscope({
     width,
     height,
@@ -270,10 +412,10 @@ async function render(values: Record<string, unknown>, ctx: Parameters<Command["
   await OutputDir.with(outDir, { force: values.force === true }, (out) => {
     for (const [k, rgb] of frames.entries())
       out.write(`frames/frame_${String(k).padStart(4, "0")}.png`, encodeRgbPng(rgb, width, height));
-    const rows: Record<string, Cell>[] = Array.from(table.times, (t, k) => ({
+    const rows: Record<string, Cell>[] = Array.from(times, (t, k) => ({
       frame: `frame_${String(k).padStart(4, "0")}.png`,
       time_s: t,
-      soc: table.soc?.[k],
+      soc: soc?.[k],
     }));
     out.write("table.csv", toCsv(["frame", "time_s", "soc"], rows, { allowMissing: true }));
     out.write("rois.csv", `id,x,y,r\n${circles.map((r) => `${r.id},${r.cx},${r.cy},${r.r}`).join("\n")}\n`);

@@ -90,3 +90,89 @@ export function parseFrameTable(text: string, file?: string): FrameTable {
     frames: frameCol >= 0 ? frames : undefined,
   };
 }
+
+/** A numeric CSV table: header names and rows of numbers (empty cells → NaN). */
+export interface NumericTable {
+  columns: string[];
+  rows: Float64Array[];
+}
+
+/**
+ * Parse a CSV table of numbers with a header line (comma, semicolon or tab separated).
+ * @throws InputError naming file, line and column of a non-numeric cell or a short row
+ */
+export function parseNumericCsv(text: string, file?: string): NumericTable {
+  const lines = text.split(/\r?\n/);
+  let columns: string[] | null = null;
+  const rows: Float64Array[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim();
+    if (raw === "" || raw.startsWith("#")) continue;
+    const cells = raw.split(/\s*[,;\t]\s*/);
+    if (!columns) {
+      columns = cells.map((c) => c.replace(/^"|"$/g, ""));
+      continue;
+    }
+    if (cells.length !== columns.length)
+      throw new InputError("row length differs from the header", {
+        file,
+        line: i + 1,
+        value: `${cells.length} cells`,
+        expected: `${columns.length} cells`,
+      });
+    const row = new Float64Array(cells.length);
+    for (let j = 0; j < cells.length; j++) {
+      if (cells[j] === "") {
+        row[j] = Number.NaN;
+        continue;
+      }
+      const v = Number(cells[j]);
+      if (!Number.isFinite(v))
+        throw new InputError("cell is not a number", {
+          file,
+          line: i + 1,
+          column: j + 1,
+          field: columns[j],
+          value: cells[j],
+          expected: "a number",
+        });
+      row[j] = v;
+    }
+    rows.push(row);
+  }
+  if (!columns || rows.length === 0)
+    throw new InputError("table has no rows", { file, expected: "a header line and at least one row" });
+  return { columns, rows };
+}
+
+/**
+ * The electrode model's per-particle time table (`cathodelab electrode` → intensity.csv or
+ * particle_x.csv): one row per particle, header `particle,t_<seconds>s,…`.
+ * @returns snapshot times [s], particle ids, and values particle-major values[p·times + k]
+ */
+export function parseParticleTimeTable(
+  text: string,
+  file?: string,
+): { times: Float64Array; ids: number[]; values: Float64Array } {
+  const t = parseNumericCsv(text, file);
+  const times = new Float64Array(t.columns.length - 1);
+  for (let j = 1; j < t.columns.length; j++) {
+    const m = /^t_(-?[\d.eE+-]+)s$/.exec(t.columns[j]);
+    if (!m)
+      throw new InputError("unexpected column in a particle time table", {
+        file,
+        line: 1,
+        column: j + 1,
+        value: t.columns[j],
+        expected: "t_<seconds>s columns after the particle column",
+      });
+    times[j - 1] = Number(m[1]);
+  }
+  const nf = times.length;
+  const values = new Float64Array(t.rows.length * nf);
+  const ids = t.rows.map((r, p) => {
+    values.set(r.subarray(1), p * nf);
+    return r[0];
+  });
+  return { times, ids, values };
+}
