@@ -120,3 +120,20 @@ test("ROIs: CSV circles and polygons, JSON, clear errors", () => {
   );
   assert.throws(() => parseRois('[{"id":"p","circle":[3,3]}]', "r.json"), /invalid ROI/);
 });
+
+test("frame tables: time units, SOC in %, frame names; errors with line and column", async () => {
+  const { parseFrameTable, parseParticleTimeTable } = await import("../../src/imaging/optical/index.js");
+  const t = parseFrameTable("frame,time_min,soc_pct\na.png,0,0\nb.png,1.5,50\n");
+  assert.deepEqual(Array.from(t.times), [0, 90]);
+  assert.deepEqual(Array.from(t.soc ?? []), [0, 0.5]);
+  assert.deepEqual(t.frames, ["a.png", "b.png"]);
+  assert.equal(parseFrameTable("time_s\n0\n10\n").soc, undefined);
+  assert.throws(() => parseFrameTable("time_s,soc\n0,0\n0,0.1\n", "t.csv"), /t\.csv, line 3.*must increase/);
+  assert.throws(() => parseFrameTable("time_s,soc\n0,zero\n", "t.csv"), /line 2, column 2/);
+  assert.throws(() => parseFrameTable("when,soc\n0,0\n", "t.csv"), /no time column/);
+  const p = parseParticleTimeTable("particle,t_0s,t_600s\n0,0.3,0.31\n5,0.3,0.4\n");
+  assert.deepEqual(Array.from(p.times), [0, 600]);
+  assert.deepEqual(p.ids, [0, 5]);
+  assert.deepEqual(Array.from(p.values), [0.3, 0.31, 0.3, 0.4]);
+  assert.throws(() => parseParticleTimeTable("particle,time\n0,1\n", "i.csv"), /t_<seconds>s/);
+});

@@ -172,3 +172,48 @@ test("robustOutliers on seed 004's numbers: the particle at 2.832/14.418/100.155
   // identical particles up to 1e-5 relative are never flagged (scale floor 2e-4·median)
   assert.deepEqual(robustOutliers([[2.824, 2.82401, 2.82399, 2.824, 2.82402]]).indices, []);
 });
+
+test("3-D lattice maps: two balls, Li content inverted per voxel, profiles over depth", () => {
+  const n = 32;
+  const a = new Float64Array(n * n * n).fill(Number.NaN);
+  const c = new Float64Array(n * n * n).fill(Number.NaN);
+  const x = new Float64Array(n * n * n).fill(Number.NaN);
+  const mask = new Uint8Array(n * n * n);
+  const balls = [
+    [10, 10, 10, 7],
+    [21, 21, 21, 8],
+  ];
+  for (let k = 0; k < n; k++)
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++)
+        for (const [bz, by, bx, r] of balls) {
+          const d = Math.hypot(i - bx, j - by, k - bz);
+          if (d > r) continue;
+          const idx = i + n * (j + n * k);
+          x[idx] = 0.9 - 0.3 * (d / r); // core 0.9 → surface 0.6
+          a[idx] = NMC111.latticeA(x[idx]);
+          c[idx] = NMC111.latticeC(x[idx]);
+          mask[idx] = 1;
+        }
+  const sp = [1e-6, 1e-6, 1e-6] as const;
+  const shape = [n, n, n] as const;
+  const res = analyseLatticeMaps(
+    {
+      a: { data: a, shape, spacing: sp },
+      c: { data: c, shape, spacing: sp },
+      mask: { data: mask, shape, spacing: sp },
+    },
+    { material: NMC111 },
+  );
+  assert.equal(res.particles.length, 2);
+  assert.equal(res.outliers.indices.length, 0);
+  let worst = 0;
+  const lx = res.liContent?.x as Float64Array;
+  for (let i = 0; i < x.length; i++) if (mask[i]) worst = Math.max(worst, Math.abs(lx[i] - x[i]));
+  assert.ok(worst < 1e-7, `${worst}`);
+  // size: ball voxel count ≈ 4/3 π r³ (lattice-point error ≲ surface area 4πr² voxels)
+  assert.ok(Math.abs(res.particles[0].voxels - (4 / 3) * Math.PI * 7 ** 3) < 4 * Math.PI * 49);
+  assert.ok(Math.abs(res.particles[0].size - res.particles[0].voxels * 1e-18) < 1e-30);
+  // x rises towards the core → a rises with depth (3-D EDT of the ball)
+  for (const p of res.profiles.a) assert.ok(p.slope > 0 && p.edgeMinusCore < 0);
+});
