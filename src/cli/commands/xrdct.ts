@@ -483,8 +483,11 @@ export const command: Command = {
         "histograms.csv",
         "peaks.csv",
         "summary.json",
-        "histograms.svg",
-        "profiles.svg",
+        "histogram-a.svg",
+        "histogram-c.svg",
+        "histogram-V.svg",
+        "profile-a.svg",
+        "profile-c.svg",
       ];
       out.write("particles.csv", toCsv(Object.keys(particleRows[0]), particleRows, { allowMissing: true }));
       out.write("samples.csv", toCsv(Object.keys(comparisonRows[0]), comparisonRows, { allowMissing: true }));
@@ -521,7 +524,9 @@ export const command: Command = {
           },
         ),
       );
-      out.write("histograms.svg", histSvg[0]);
+      histSvg.forEach((svg, i) => {
+        out.write(`histogram-${["a", "c", "V"][i]}.svg`, svg);
+      });
       const profSvg = (["a", "c"] as const).map((q) =>
         renderPlot(
           results.map(({ name, result }) => {
@@ -541,7 +546,9 @@ export const command: Command = {
           },
         ),
       );
-      out.write("profiles.svg", profSvg[0]);
+      profSvg.forEach((svg, i) => {
+        out.write(`profile-${["a", "c"][i]}.svg`, svg);
+      });
       const sections: ReportSection[] = [];
       for (const { name, result, a, c } of results) {
         const dir = safeName(name);
