@@ -110,3 +110,45 @@ test("Gwyddion ASCII matrix: header, pixel size from Width/Height, round trip, e
   assert.throws(() => parseMatrixText("1 2\n3\n", "rag.txt"), /ragged/);
   assert.throws(() => parseMatrixText("# Width: five\n1 2\n", "w.txt"), /Width|w\.txt/);
 });
+
+test("edge-core profiles and particle statistics agree with numpy/scipy/scikit-image", async () => {
+  const { readFileSync } = await import("node:fs");
+  const ref = JSON.parse(
+    readFileSync(new URL("../fixtures/imaging/issue7-afm.json", import.meta.url), "utf8"),
+  );
+  // the map of scripts/fixtures/issue7_afm_reference.py
+  const map = syntheticAfmMap({
+    width: 64,
+    height: 48,
+    pixel: 1e-7,
+    particles: [
+      { x: 20, y: 20, r: 12 },
+      { x: 46, y: 26, r: 14 },
+      { x: 8, y: 40, r: 5 },
+    ],
+    vEdge: 1,
+    gradient: -0.4 / (14 * 1e-7),
+    matrix: 0.1,
+  });
+  const r = analyseAfmMap(map);
+  assert.equal(r.particles.length, ref.particles.length);
+  // same pixels in every particle (Otsu anywhere between the matrix and the particles gives it)
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+  for (const [i, p] of r.particles.entries()) {
+    const q = ref.particles[i];
+    assert.equal(p.stats.voxels, q.pixels);
+    // sums of a few hundred doubles in a different order: 1e-12 relative
+    assert.ok(rel(p.stats.mean, q.mean) < 1e-12);
+    assert.ok(rel(p.stats.std, q.std) < 1e-10);
+    assert.ok(rel(p.stats.median, q.median) < 1e-14);
+    // the EDT is exact (scipy's), so depths agree to rounding; regression to 1e-9
+    assert.ok(rel(p.profile.maxDepth, q.maxDepth) < 1e-14);
+    assert.ok(rel(p.profile.slope, q.slope) < 1e-9, `${p.profile.slope} vs ${q.slope}`);
+    assert.ok(rel(p.profile.intercept, q.intercept) < 1e-9);
+    assert.ok(rel(p.profile.edgeMinusCore, q.edgeMinusCore) < 1e-10);
+    for (let k = 0; k < 10; k++) {
+      if (q.shells[k] === null) assert.ok(Number.isNaN(p.profile.mean[k]));
+      else assert.ok(rel(p.profile.mean[k], q.shells[k]) < 1e-12, `shell ${k}`);
+    }
+  }
+});
