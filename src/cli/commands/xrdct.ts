@@ -530,7 +530,7 @@ export const command: Command = {
       const profSvg = (["a", "c"] as const).map((q) =>
         renderPlot(
           results.map(({ name, result }) => {
-            const pp = pooledProfile(result.profiles[q]);
+            const pp = pooledProfile(result.profiles[q].filter((_, i) => !result.particles[i].outlier));
             const keep = Array.from(pp.mean.keys()).filter((k) => Number.isFinite(pp.mean[k]));
             return {
               label: name,
@@ -656,7 +656,7 @@ export const command: Command = {
                 })),
                 ...profSvg.map((svg, i) => ({
                   svg,
-                  caption: `${["a", "c"][i]} from edge to core (voxel-weighted over particles)`,
+                  caption: `${["a", "c"][i]} from edge to core (voxel-weighted over the inlier particles)`,
                 })),
               ],
             },
