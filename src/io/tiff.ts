@@ -600,7 +600,6 @@ function undoPredictor(
       expected: "predictor 1",
     });
   }
-  void signed;
 }
 
 const NATIVE_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -659,9 +658,12 @@ export function readTiff(
   const plane = nx * ny;
   const total = plane * nz;
   const swap = r.le !== NATIVE_LE && bps > 1;
-  const start = options.zeroCopy && !swap && kind !== "int8" ? contiguousStart(ifds, contiguous, nx, bps, plane) : -1;
+  const start =
+    options.zeroCopy && !swap && kind !== "int8" ? contiguousStart(ifds, contiguous, nx, bps, plane) : -1;
   const view = start >= 0 && (bytes.byteOffset + start) % bps === 0 && start + total * bps <= bytes.length;
-  const out = view ? new Uint8Array(bytes.buffer, bytes.byteOffset + start, total * bps) : new Uint8Array(total * bps);
+  const out = view
+    ? new Uint8Array(bytes.buffer, bytes.byteOffset + start, total * bps)
+    : new Uint8Array(total * bps);
 
   if (view) {
     // voxels are used in place
@@ -671,8 +673,8 @@ export function readTiff(
     out.set(bytes.subarray(f.offsets[0], f.offsets[0] + len));
     if (swap) swapBytes(out, len, bps);
   } else {
-    const tw = f.tileWidth;
-    const maxTile = Math.max(...ifds.map((g) => g.tileWidth * g.tileLength)) * bps;
+    let maxTile = 0;
+    for (const g of ifds) maxTile = Math.max(maxTile, g.tileWidth * g.tileLength * bps);
     const scratch = new Uint8Array(maxTile);
     for (let p = 0; p < ifds.length; p++) {
       const g = ifds[p];
@@ -719,14 +721,13 @@ export function readTiff(
           );
         }
         if (swap) swapBytes(scratch, expectBytes, bps);
-        if (g.predictor === 2) undoPredictor(scratch, bps, gtw, tileRows, kind.startsWith("int"), file);
+        if (g.predictor === 2) undoPredictor(scratch, bps, gtw, tileRows, file);
         const cols = Math.min(gtw, nx - tx);
         for (let y = 0; y < rows; y++) {
           const s = y * gtw * bps;
           out.set(scratch.subarray(s, s + cols * bps), pageBase + ((ty + y) * nx + tx) * bps);
         }
       }
-      void tw;
     }
   }
 
@@ -787,7 +788,13 @@ export function readTiff(
 }
 
 /** Byte offset of page 0 when all pages are uncompressed strips stored back to back, else −1. */
-function contiguousStart(ifds: Ifd[], imagejContiguous: boolean, nx: number, bps: number, plane: number): number {
+function contiguousStart(
+  ifds: Ifd[],
+  imagejContiguous: boolean,
+  nx: number,
+  bps: number,
+  plane: number,
+): number {
   const start = ifds[0].offsets[0];
   if (imagejContiguous) return start;
   const rowBytes = nx * bps;
@@ -797,7 +804,11 @@ function contiguousStart(ifds: Ifd[], imagejContiguous: boolean, nx: number, bps
     const strips = Math.ceil(g.height / g.tileLength);
     for (let t = 0; t < strips; t++) {
       const rows = Math.min(g.tileLength, g.height - t * g.tileLength);
-      if (g.offsets[t] !== start + p * plane * bps + t * g.tileLength * rowBytes || g.byteCounts[t] < rows * rowBytes) return -1;
+      if (
+        g.offsets[t] !== start + p * plane * bps + t * g.tileLength * rowBytes ||
+        g.byteCounts[t] < rows * rowBytes
+      )
+        return -1;
     }
   }
   return start;
