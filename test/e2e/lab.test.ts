@@ -13,8 +13,11 @@ import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { compileCircuit } from "../../src/analysis/eis/circuit.js";
 import { fitCircuit } from "../../src/analysis/eis/fit.js";
+import { analyzeGitt } from "../../src/analysis/gitt/index.js";
+import { fitPittRecord } from "../../src/analysis/pitt/record.js";
 import { syntheticParticles } from "../../src/imaging/synthetic.js";
-import { parseImpedance } from "../../src/io/instruments/index.js";
+import { columnsToCsv } from "../../src/io/csv.js";
+import { parseImpedance, parseTimeSeries } from "../../src/io/instruments/index.js";
 import { encodeTiff } from "../../src/io/tiff.js";
 import { getMaterial } from "../../src/materials/index.js";
 import { simulateParticle } from "../../src/particle/simulate.js";
@@ -320,6 +323,85 @@ test("fracture page: damage vs voltage equals the library's run", async () => {
   const size = await page.$eval("#fracture-damage-map", (c) => (c as HTMLCanvasElement).width);
   assert.equal(size, node.side);
   await lab.screenshot(page, "fracture");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("kinetics page: GITT and PITT records are analysed like analyzeGitt / fitPittRecord in node", async () => {
+  const m = getMaterial("NMC622");
+  const record = (text: string) => {
+    const s = simulateParticle(
+      { material: m, radius: 3e-6, initialLithiumFraction: 0.8 },
+      parseProtocol(text),
+      {
+        maxStep: 20,
+      },
+    ).run.series;
+    return columnsToCsv({ time_s: s.time, current_A: s.current, voltage_V: s.voltage });
+  };
+  const gitt = record("Rest for 10 min\nRepeat 3 times: Pulse at C/10 for 10 min then rest for 1 h");
+  const pitt = record("Rest for 10 min\nStep +15 mV for 1 h\nStep +15 mV for 1 h");
+  const { page, errors } = await lab.open("kinetics");
+  await page.selectOption("#fit-method", "gitt");
+  await page.fill("#fit-radius", "3 um");
+  await page.selectOption("#fit-material", "NMC622");
+  await page.setInputFiles("#eis-file", {
+    name: "gitt.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(gitt),
+  });
+  await page.waitForSelector("#eis[data-state=done]", { timeout: 60_000 });
+  const shownGitt = await page.$$eval("#titration-table tr[data-d]", (r) =>
+    r.map((tr) => Number(tr.getAttribute("data-d"))),
+  );
+  assert.match(
+    (await page.textContent("#eis .cli-command")) ?? "",
+    /fit gitt gitt\.csv --radius 3um --material NMC622/,
+  );
+  await lab.screenshot(page, "kinetics-gitt");
+  const ts = parseTimeSeries(new TextEncoder().encode(gitt), "gitt.csv");
+  const node = analyzeGitt(ts.time, ts.voltage!, ts.current, {
+    radius: 3e-6,
+    molarVolume: 1 / m.maxConcentration,
+    initialX: 1,
+  });
+  assert.equal(shownGitt.length, 3);
+  // closed-form arithmetic on the same parsed samples: agreement to 1e-9 relative
+  for (let k = 0; k < shownGitt.length; k++) {
+    const d = shownGitt[k];
+    assert.ok(Math.abs(d / node.pulses[k].diffusivity - 1) < 1e-9, `GITT D ${k}`);
+  }
+
+  await page.selectOption("#fit-method", "pitt");
+  await page.setInputFiles("#eis-file", {
+    name: "pitt.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(pitt),
+  });
+  await page.waitForFunction(() =>
+    /PITT analysis of pitt\.csv/.test(document.getElementById("eis-status")?.textContent ?? ""),
+  );
+  const shownPitt = await page.$$eval("#titration-table tr[data-d]", (r) =>
+    r.map((tr) => Number(tr.getAttribute("data-d"))),
+  );
+  const ts2 = parseTimeSeries(new TextEncoder().encode(pitt), "pitt.csv");
+  const rows = fitPittRecord(ts2.time, ts2.current, ts2.voltage!, {
+    radius: 3e-6,
+    hostMoles: (4 / 3) * Math.PI * 3e-6 ** 3 * m.maxConcentration,
+    initialX: 1,
+  });
+  assert.equal(shownPitt.length, 2);
+  // a deterministic Levenberg–Marquardt fit on the same doubles; 1e-6 relative leaves room for
+  // ulp-level libm differences between V8 builds carried through the iterations
+  for (let k = 0; k < shownPitt.length; k++) {
+    const d = shownPitt[k];
+    assert.ok(Math.abs(d / rows[k].fit!.D.value - 1) < 1e-6, `PITT D ${k}`);
+  }
+  // and it is of the material's order (NMC622 D ≈ 7e-16 m²/s near x = 0.8, REFERENCE/seed 002)
+  assert.ok(
+    shownPitt.every((d) => d > 1e-16 && d < 1e-14),
+    `PITT D ${shownPitt}`,
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -17,12 +17,15 @@ import {
   concentrationHeatmap,
   crackProfileFigure,
   currentFigure,
+  fractureFigures,
   impedanceFigures,
   materialCurves,
   materialFigures,
+  particleStateMap,
   pickRows,
   rampColor,
   studyFigures,
+  titrationFigure,
   voltageFigure,
 } from "../../src/web/app/figures.js";
 import { runFitEis, runSimulate } from "../../src/web/app/jobs.js";
@@ -153,5 +156,41 @@ test("study and crack-profile figures (fixed inputs)", () => {
       { label: 1, depth: [0.1, 0.3, 0.5, 0.7, 0.9], fraction: [0.01, 0.03, 0.06, 0.1, 0.12] },
       { label: 2, depth: [0.1, 0.3, 0.5, 0.7, 0.9], fraction: [0, 0, 0.01, 0.02, 0.02] },
     ]),
+  );
+});
+
+test("electrode map, fracture and titration figures (fixed inputs)", () => {
+  const layout = {
+    dimension: 2 as const,
+    box: [40e-6, 0, 20e-6] as const,
+    x: [5e-6, 15e-6, 25e-6, 35e-6],
+    y: [0, 0, 0, 0],
+    z: [5e-6, 12e-6, 5e-6, 12e-6],
+    radius: [4e-6, 5e-6, 3e-6, 4e-6],
+    covered: [1, 0, 1, 1],
+  };
+  const map = particleStateMap(layout, [0.9, 0.7, 0.5, 0.35], 0.35, 0.9, "Li fraction");
+  assert.equal((map.match(/<circle /g) ?? []).length, 4);
+  assert.ok(map.includes(`fill="${rampColor(1)}"`) && map.includes(`fill="${rampColor(0)}"`));
+  assert.equal((map.match(/stroke-dasharray/g) ?? []).length, 1, "one particle without carbon contact");
+  snapshot("electrode-map", map);
+  const f = fractureFigures({
+    voltage: [3.7, 3.9, 4.1, 4.3],
+    meanDamage: [0, 0.01, 0.05, 0.2],
+    crackedFraction: [0, 0, 0.01, 0.08],
+    maxPrincipalStress: [1e8, 3e8, 5e8, 4e8],
+  });
+  snapshot("fracture-damage", f.damage);
+  snapshot("fracture-stress", f.stress);
+  snapshot(
+    "titration",
+    titrationFigure(
+      [
+        { voltage: 3.7, diffusivity: 5e-16 },
+        { voltage: 3.8, diffusivity: 8e-16 },
+        { voltage: 3.9, diffusivity: Number.NaN },
+      ],
+      "PITT",
+    ),
   );
 });

@@ -286,6 +286,9 @@ export function impedanceFigures(
     ],
     { title: `${title}: Nyquist`, xLabel: "Re Z [Ω]", yLabel: "−Im Z [Ω]", equalAspect: true },
   );
+  // log |Z| axis only when |Z| spans more than a decade (log ticks are drawn at powers of ten)
+  const mods = [...modulus(data), ...(fit ? modulus(fit) : [])].filter((v) => v > 0);
+  const logModulus = mods.length > 0 && Math.max(...mods) / Math.min(...mods) > 10;
   const bodeModulus = renderPlot(
     [
       { ...pts, label: "data", x: data.frequency, y: modulus(data) },
@@ -296,7 +299,7 @@ export function impedanceFigures(
       xLabel: "f [Hz]",
       yLabel: "|Z| [Ω]",
       xScale: "log",
-      yScale: "log",
+      yScale: logModulus ? "log" : "linear",
       height: 280,
     },
   );
@@ -486,4 +489,20 @@ export function fractureFigures(c: FractureCurves): { damage: string; stress: st
       },
     ),
   };
+}
+
+/** D vs voltage of a GITT/PITT analysis (log D). */
+export function titrationFigure(rows: { voltage: number; diffusivity: number }[], method: string): string {
+  const ok = rows.filter((r) => r.diffusivity > 0 && Number.isFinite(r.diffusivity));
+  return renderPlot(
+    [{ label: `${method} D`, x: ok.map((r) => r.voltage), y: ok.map((r) => r.diffusivity), style: "both" }],
+    {
+      title: `${method}: chemical diffusivity`,
+      xLabel: "voltage [V]",
+      yLabel: "D [m²/s]",
+      yScale: "log",
+      width: 480,
+      height: 300,
+    },
+  );
 }

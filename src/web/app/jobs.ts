@@ -7,6 +7,8 @@
 import { circuitImpedance, compileCircuit } from "../../analysis/eis/circuit.js";
 import { fitCircuit } from "../../analysis/eis/fit.js";
 import { linKK } from "../../analysis/eis/linkk.js";
+import { analyzeGitt } from "../../analysis/gitt/index.js";
+import { fitPittRecord } from "../../analysis/pitt/record.js";
 import { runVirtualStudy } from "../../analysis/study/virtual-study.js";
 import {
   activationMap,
@@ -21,7 +23,7 @@ import { fillHoles } from "../../imaging/fill-holes.js";
 import { label } from "../../imaging/label.js";
 import { regionProperties } from "../../imaging/regionprops.js";
 import { applyThreshold, thresholdOtsu } from "../../imaging/threshold.js";
-import { parseImpedance } from "../../io/instruments/index.js";
+import { parseImpedance, parseTimeSeries } from "../../io/instruments/index.js";
 import { readTiff } from "../../io/tiff.js";
 import { getMaterial } from "../../materials/index.js";
 import { runFracture } from "../../mechanics/fracture-run.js";
@@ -62,6 +64,8 @@ export interface FitEisRequest {
   guess?: number[];
   /** 1-based spectrum index in a multi-spectrum file. */
   spectrum?: number;
+  /** Fit only the points with Im Z < 0 (drop the inductive high-frequency tail). */
+  dropInductive?: boolean;
 }
 
 export interface TomographyRequest {
@@ -96,7 +100,21 @@ export interface FractureRequest {
   binderShell?: number;
 }
 
+export interface TitrationRequest {
+  type: "fit-titration";
+  method: "gitt" | "pitt";
+  name: string;
+  bytes: Uint8Array;
+  /** Particle radius [m]. */
+  radius: number;
+  /** Material for x (1/c_max as molar volume / host moles); optional. */
+  material?: string;
+  /** Li fraction before the first pulse/step (default 1 with a material). */
+  initialX?: number;
+}
+
 export type JobRequest =
+  | TitrationRequest
   | SimulateRequest
   | StudyRequest
   | FitEisRequest
@@ -392,7 +410,13 @@ export function runFitEis(req: FitEisRequest): FitEisResult {
   if (!(k >= 0 && k < all.length)) {
     throw new InputError(`no spectrum ${k + 1}`, { file: req.name, expected: `1…${all.length}` });
   }
-  const s = all[k];
+  let s = all[k];
+  if (req.dropInductive) {
+    const keep: number[] = [];
+    for (let i = 0; i < s.frequency.length; i++) if (s.zImag[i] < 0) keep.push(i);
+    const pick = (a: ArrayLike<number>) => Float64Array.from(keep, (i) => a[i]);
+    s = { ...s, frequency: pick(s.frequency), zReal: pick(s.zReal), zImag: pick(s.zImag) };
+  }
   if (s.frequency.length < circuit.nParameters + 1) {
     throw new InputError(`only ${s.frequency.length} points`, {
       file: req.name,
@@ -729,6 +753,116 @@ export function runFractureJob(
   };
 }
 
+export interface TitrationRow {
+  index: number;
+  /** Relaxed voltage after the pulse (GITT) or step voltage (PITT) [V]. */
+  voltage: number;
+  x: number | null;
+  /** D [m²/s] and its 95 % interval (PITT) or the √t variant (GITT). */
+  diffusivity: number;
+  diffusivityLow: number | null;
+  diffusivityHigh: number | null;
+  diffusivitySqrt: number | null;
+  biot: number | null;
+  exchangeCurrentDensity: number | null;
+  resistance: number | null;
+  regime: string;
+  notes: string;
+}
+
+export interface TitrationResult {
+  type: "fit-titration";
+  method: "gitt" | "pitt";
+  name: string;
+  record: { time: Float64Array; current: Float64Array; voltage: Float64Array };
+  rows: TitrationRow[];
+}
+
+/**
+ * GITT (Weppner–Huggins, src/analysis/gitt) or PITT (sphere series with finite kinetics per
+ * potential step, src/analysis/pitt) analysis of a time-series file (time, current, voltage).
+ */
+export function runTitration(req: TitrationRequest): TitrationResult {
+  checkUpload(req.bytes, req.name);
+  if (!(req.radius > 0))
+    throw new InputError("radius must be positive", { field: "radius", value: String(req.radius) });
+  const series = parseTimeSeries(req.bytes, req.name);
+  if (!series.voltage) {
+    throw new InputError("the file has no voltage column", {
+      file: req.name,
+      field: "voltage",
+      expected: 'a voltage column such as "Ewe/V"',
+    });
+  }
+  const material = req.material ? getMaterial(req.material) : undefined;
+  const x0 = req.initialX ?? (material ? 1 : undefined);
+  const rows: TitrationRow[] = [];
+  if (req.method === "gitt") {
+    const r = analyzeGitt(series.time, series.voltage, series.current, {
+      radius: req.radius,
+      molarVolume: material ? 1 / material.maxConcentration : undefined,
+      initialX: x0,
+    });
+    if (r.pulses.length === 0) {
+      throw new InputError("no pulse with a rest before and after it was found", {
+        file: req.name,
+        field: "current",
+        expected: "alternating current pulses and rests",
+      });
+    }
+    for (const p of r.pulses) {
+      rows.push({
+        index: p.index,
+        voltage: p.restVoltageAfter,
+        x: p.xAfter ?? null,
+        diffusivity: p.diffusivity,
+        diffusivityLow: null,
+        diffusivityHigh: null,
+        diffusivitySqrt: p.diffusivitySqrt,
+        biot: null,
+        exchangeCurrentDensity: null,
+        resistance: p.resistance,
+        regime: p.dimensionlessDuration > 0.1 ? "long pulse (τD/L² > 0.1)" : "",
+        notes: p.notes.join("; "),
+      });
+    }
+  } else {
+    const r = fitPittRecord(series.time, series.current, series.voltage, {
+      radius: req.radius,
+      hostMoles: material ? (4 / 3) * Math.PI * req.radius ** 3 * material.maxConcentration : undefined,
+      initialX: x0,
+    });
+    for (const st of r) {
+      const f = st.fit;
+      rows.push({
+        index: st.index,
+        voltage: st.voltage,
+        x: st.x ?? null,
+        diffusivity: f ? f.D.value : Number.NaN,
+        diffusivityLow: f ? f.D.ci95[0] : null,
+        diffusivityHigh: f ? f.D.ci95[1] : null,
+        diffusivitySqrt: null,
+        biot: f ? f.B.value : null,
+        exchangeCurrentDensity: f?.i0 ? f.i0.value : null,
+        resistance: null,
+        regime: f ? f.regime : "",
+        notes: f ? f.notes.join("; ") : (st.error ?? "no fit"),
+      });
+    }
+  }
+  return {
+    type: "fit-titration",
+    method: req.method,
+    name: req.name,
+    record: {
+      time: Float64Array.from(series.time),
+      current: Float64Array.from(series.current),
+      voltage: Float64Array.from(series.voltage),
+    },
+    rows,
+  };
+}
+
 /** Run any job. Throws InputError for bad input (the worker turns it into a message). */
 export function runJob(req: JobRequest, post: (p: JobProgress) => void = () => {}): unknown {
   switch (req.type) {
@@ -738,6 +872,8 @@ export function runJob(req: JobRequest, post: (p: JobProgress) => void = () => {
       return runStudy(req, post);
     case "fit-eis":
       return runFitEis(req);
+    case "fit-titration":
+      return runTitration(req);
     case "tomography":
       return runTomography(req, post);
     case "electrode":

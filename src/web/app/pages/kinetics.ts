@@ -4,6 +4,7 @@
  * lin-KK, parameter table with 95 % intervals). Everything runs in the worker.
  */
 import { MATERIALS } from "../../../materials/index.js";
+import { renderPlot } from "../../../report/svg-plot.js";
 import { parseQuantity } from "../../../units.js";
 import type { WorkerClient } from "../client.js";
 import {
@@ -18,8 +19,8 @@ import {
   sig,
   statusLine,
 } from "../dom.js";
-import { impedanceFigures, studyFigures } from "../figures.js";
-import type { FitEisResult, StudyResult } from "../jobs.js";
+import { impedanceFigures, studyFigures, titrationFigure } from "../figures.js";
+import type { FitEisResult, StudyResult, TitrationResult } from "../jobs.js";
 
 export const DEFAULT_CIRCUIT = "R0-p(R1,C1)-p(R2-Wo1,C2)";
 export const DEFAULT_GUESS = "0.01,0.01,100,0.01,0.05,100,1";
@@ -204,11 +205,39 @@ function fitSection(client: WorkerClient): HTMLElement {
   const drop = h(
     "div",
     { class: "dropzone", id: "eis-drop" },
-    "Drop an impedance file here (.mpt, .mpr, .DTA, .z, CSV) or choose one: ",
+    "Drop an EIS file (.mpt, .mpr, .DTA, .z, CSV) or a GITT/PITT record (time, current, voltage) here, or choose one: ",
     file,
   );
   const circuit = h("input", { id: "eis-circuit", value: DEFAULT_CIRCUIT, size: 34 });
   const guess = h("input", { id: "eis-guess", value: DEFAULT_GUESS, size: 34, placeholder: "automatic" });
+  const method = h(
+    "select",
+    { id: "fit-method" },
+    h("option", { value: "eis", selected: true }, "EIS: equivalent circuit + lin-KK"),
+    h("option", { value: "gitt" }, "GITT: Weppner–Huggins"),
+    h("option", { value: "pitt" }, "PITT: sphere series with kinetics"),
+  );
+  const dropInductive = h("input", { id: "eis-drop-inductive", type: "checkbox" });
+  const radius = h("input", { id: "fit-radius", value: "5 um", size: 7 });
+  const material = h(
+    "select",
+    { id: "fit-material" },
+    h("option", { value: "" }, "(none: no x axis)"),
+    Object.keys(MATERIALS).map((m) => h("option", { value: m }, m)),
+  );
+  const eisFields = h(
+    "span",
+    { class: "form" },
+    h("label", {}, "Circuit ", circuit),
+    h("label", {}, "Initial guess (SI, circuit order) ", guess),
+    h("label", {}, dropInductive, " drop inductive points (Im Z > 0)"),
+  );
+  const titrationFields = h(
+    "span",
+    { class: "form", hidden: true },
+    h("label", {}, "Particle radius ", radius),
+    h("label", {}, "Material ", material),
+  );
   const fitButton = h("button", { id: "eis-fit", type: "button", disabled: true }, "Fit");
   const status = statusLine("eis-status");
   const cli = h("div", {});
@@ -219,18 +248,20 @@ function fitSection(client: WorkerClient): HTMLElement {
     { id: "eis", "data-state": "idle" },
     h("h3", {}, "Fit an impedance file"),
     drop,
-    h(
-      "div",
-      { class: "form" },
-      h("label", {}, "Circuit ", circuit),
-      h("label", {}, "Initial guess (SI, circuit order) ", guess),
-      fitButton,
-    ),
+    h("div", { class: "form" }, h("label", {}, "Analysis ", method), eisFields, titrationFields, fitButton),
     status,
     cli,
     out,
   );
   const command = () => {
+    if (method.value !== "eis") {
+      const args = ["cathodelab", "fit", method.value, shellQuote(current?.name ?? "FILE")];
+      if (method.value === "pitt") args.push("--steps");
+      args.push("--radius", shellQuote(radius.value.replace(/\s+/g, "")));
+      if (material.value) args.push("--material", material.value);
+      args.push("--out", `${method.value}-fit`);
+      return args.join(" ");
+    }
     const args = [
       "cathodelab",
       "fit",
@@ -240,13 +271,130 @@ function fitSection(client: WorkerClient): HTMLElement {
       shellQuote(circuit.value),
     ];
     if (guess.value.trim()) args.push("--guess", shellQuote(guess.value.replace(/\s+/g, "")));
+    if (dropInductive.checked) args.push("--drop-inductive");
     args.push("--out", "eis-fit");
     return args.join(" ");
   };
   const refresh = () => cli.replaceChildren(cliBox(command()));
-  circuit.addEventListener("input", refresh);
-  guess.addEventListener("input", refresh);
+  for (const el of [circuit, guess, dropInductive, radius, material]) el.addEventListener("input", refresh);
+  method.addEventListener("change", () => {
+    eisFields.hidden = method.value !== "eis";
+    titrationFields.hidden = method.value === "eis";
+    refresh();
+  });
   refresh();
+
+  const fitTitration = async (name: string, bytes: Uint8Array) => {
+    const res = await client.run<TitrationResult>({
+      type: "fit-titration",
+      method: method.value as "gitt" | "pitt",
+      name,
+      bytes,
+      radius: parseQuantity(radius.value, "length", { field: "radius", positive: true }),
+      material: material.value || undefined,
+    });
+    const label = res.method.toUpperCase();
+    const rows = res.rows;
+    const cols = {
+      index: rows.map((r) => r.index),
+      voltage_V: rows.map((r) => r.voltage),
+      x: rows.map((r) => r.x ?? ""),
+      D_m2_per_s: rows.map((r) => r.diffusivity),
+      D_ci95_low: rows.map((r) => r.diffusivityLow ?? ""),
+      D_ci95_high: rows.map((r) => r.diffusivityHigh ?? ""),
+      D_sqrt_m2_per_s: rows.map((r) => r.diffusivitySqrt ?? ""),
+      biot: rows.map((r) => r.biot ?? ""),
+      i0_A_per_m2: rows.map((r) => r.exchangeCurrentDensity ?? ""),
+      R_ohm: rows.map((r) => r.resistance ?? ""),
+      regime: rows.map((r) => r.regime),
+    };
+    const hours = Array.from(res.record.time, (t) => t / 3600);
+    out.replaceChildren(
+      h(
+        "table",
+        { class: "table", id: "titration-table" },
+        h(
+          "tr",
+          {},
+          [
+            res.method === "gitt" ? "pulse" : "step",
+            "V [V]",
+            "x",
+            "D [m²/s]",
+            res.method === "gitt" ? "D (√t) [m²/s]" : "95 % interval",
+            res.method === "gitt" ? "R [Ω]" : "Biot",
+            res.method === "gitt" ? "" : "i0 [A/m²]",
+            "notes",
+          ].map((t) => h("th", {}, t)),
+        ),
+        rows.map((r) =>
+          h(
+            "tr",
+            { "data-d": String(r.diffusivity), "data-voltage": String(r.voltage) },
+            [
+              String(r.index + 1),
+              sig(r.voltage, 5),
+              r.x === null ? "–" : sig(r.x, 4),
+              sig(r.diffusivity, 4),
+              res.method === "gitt"
+                ? sig(r.diffusivitySqrt ?? Number.NaN, 4)
+                : `${sig(r.diffusivityLow ?? Number.NaN, 3)} … ${sig(r.diffusivityHigh ?? Number.NaN, 3)}`,
+              res.method === "gitt" ? sig(r.resistance ?? Number.NaN, 4) : sig(r.biot ?? Number.NaN, 3),
+              res.method === "gitt"
+                ? ""
+                : r.exchangeCurrentDensity === null
+                  ? "–"
+                  : sig(r.exchangeCurrentDensity, 3),
+              [r.regime, r.notes].filter(Boolean).join("; "),
+            ].map((c) => h("td", {}, c)),
+          ),
+        ),
+      ),
+      h(
+        "div",
+        { class: "grid" },
+        figurePanel("titration-d", titrationFigure(rows, label), cols),
+        figurePanel(
+          "titration-record",
+          renderPlot([{ label: "V", x: hours, y: res.record.voltage }], {
+            title: `${label} record`,
+            xLabel: "time [h]",
+            yLabel: "V [V]",
+            width: 480,
+            height: 300,
+          }),
+          { time_s: res.record.time, current_A: res.record.current, voltage_V: res.record.voltage },
+        ),
+      ),
+      h(
+        "div",
+        { class: "downloads" },
+        h(
+          "button",
+          { type: "button", onclick: () => download(`${res.method}.csv`, columnsCsv(cols), "text/csv") },
+          `${res.method}.csv`,
+        ),
+        h(
+          "button",
+          {
+            type: "button",
+            onclick: () =>
+              download(
+                `${res.method}.json`,
+                JSON.stringify({ file: res.name, method: res.method, rows }, null, 2),
+                "application/json",
+              ),
+          },
+          `${res.method}.json`,
+        ),
+      ),
+    );
+    setStatus(
+      status,
+      `${label} analysis of ${name}: ${rows.length} ${res.method === "gitt" ? "pulses" : "steps"}`,
+      "ok",
+    );
+  };
 
   const fit = async () => {
     if (!current) return;
@@ -255,6 +403,11 @@ function fitSection(client: WorkerClient): HTMLElement {
     refresh();
     try {
       setStatus(status, `fitting ${current.name}…`);
+      if (method.value !== "eis") {
+        await fitTitration(current.name, current.bytes.slice());
+        root.dataset.state = "done";
+        return;
+      }
       // a copy goes to the worker (the original stays for refits)
       const res = await client.run<FitEisResult>({
         type: "fit-eis",
@@ -262,6 +415,7 @@ function fitSection(client: WorkerClient): HTMLElement {
         bytes: current.bytes.slice(),
         circuit: circuit.value,
         guess: parseList(guess.value, "initial guess"),
+        dropInductive: dropInductive.checked,
       });
       const figs = impedanceFigures(
         res,
