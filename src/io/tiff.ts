@@ -579,7 +579,6 @@ function undoPredictor(
   bytesPerSample: number,
   w: number,
   rows: number,
-  signed: boolean,
   file?: string,
 ): void {
   const n = w * rows;
