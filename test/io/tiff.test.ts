@@ -221,3 +221,18 @@ test("zeroCopy: an uncompressed contiguous stack is returned as a view into the 
   const c = bytes("a_u16_tiles_deflate.tif");
   assert.notEqual(readTiff(c, { zeroCopy: true }).volume.data.buffer, c.buffer);
 });
+
+test("ImageJ big-stack layout: one IFD with images=N and contiguous pages is read as N pages", () => {
+  const v = createVolume([3, 4, 5], "uint16", [2e-6, 1e-6, 1e-6]);
+  for (let i = 0; i < v.data.length; i++) v.data[i] = 1000 + i;
+  const file = encodeTiff(v);
+  const dv = new DataView(file.buffer);
+  // cut the IFD chain after page 0 (ImageJ writes stacks > 4 GiB this way)
+  const ifd = dv.getUint32(4, true);
+  const n = dv.getUint16(ifd, true);
+  dv.setUint32(ifd + 2 + 12 * n, 0, true);
+  const { volume, info } = readTiff(file);
+  assert.equal(info.pages, 3);
+  assert.deepEqual(Array.from(volume.data), Array.from(v.data));
+  assert.ok(Math.abs(volume.spacing[0] - 2e-6) < 1e-15);
+});
