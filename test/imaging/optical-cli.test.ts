@@ -237,3 +237,48 @@ test("cathodelab electrode → optical render --electrode → optical: the virtu
     t.cleanup();
   }
 });
+
+test("cathodelab optical: a grey multi-page TIFF of the same frames gives the same synchrony as the RGB PNGs", async () => {
+  const { readdirSync } = await import("node:fs");
+  const { readPng } = await import("../../src/io/png.js");
+  const { encodeTiff } = await import("../../src/io/tiff.js");
+  const t = tempDir();
+  try {
+    const names = readdirSync(`${EX}/frames`).sort();
+    const frames = names.map((n) => readPng(readFileSync(`${EX}/frames/${n}`), { rgb: "mean" }));
+    const [, ny, nx] = frames[0].shape;
+    const data = new Uint8Array(names.length * nx * ny);
+    // grey frames: R = G = B, so (R+G+B)/3 is an integer and v/255 = (R+G+B)/765 exactly
+    frames.forEach((f, k) => {
+      for (let i = 0; i < nx * ny; i++) data[k * nx * ny + i] = Math.round(f.data[i]);
+    });
+    const stack = join(t.path, "stack.tif");
+    writeFileSync(stack, encodeTiff({ data, shape: [names.length, ny, nx], spacing: [1, 1e-6, 1e-6] }));
+    const a = await runCli(
+      "optical",
+      stack,
+      "--rois",
+      `${EX}/rois.csv`,
+      "--table",
+      `${EX}/table.csv`,
+      "--out",
+      join(t.path, "a"),
+      "--json",
+    );
+    const b = await runCli(
+      "optical",
+      `${EX}/frames`,
+      "--rois",
+      `${EX}/rois.csv`,
+      "--table",
+      `${EX}/table.csv`,
+      "--out",
+      join(t.path, "b"),
+      "--json",
+    );
+    assert.equal(a.code, 0, a.err);
+    assert.deepEqual(JSON.parse(a.out).synchrony, JSON.parse(b.out).synchrony);
+  } finally {
+    t.cleanup();
+  }
+});

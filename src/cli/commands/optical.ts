@@ -57,7 +57,7 @@ ROIS: CSV "id,x,y,r" circles and/or "id,points" polygons ("x y; x y; …"), JSON
 [{"id","circle":[x,y,r]} | {"id","polygon":[[x,y],…]}] (pixels, origin at the top-left pixel
 centre), or a label image (PNG/TIFF; a 0/1 mask is split into connected components).
 TABLE: CSV with time_s (or time_min, time_h) and optionally soc (0–1) or soc_pct, one row per
-frame; an optional frame column is checked against the file names.
+frame; an optional frame column is checked against the file names of a folder.
 
 Options:
   --threshold D         intensity change marking an onset (default 0.02)
@@ -471,7 +471,7 @@ export const command: Command = {
         value: `${table.times.length} rows`,
         expected: `${frames.length} rows, one per frame`,
       });
-    if (table.frames)
+    if (table.frames && statSync(positionals[0]).isDirectory())
       table.frames.forEach((n, k) => {
         if (n !== "" && n !== names[k])
           throw new InputError("frame name in table differs from the file order", {
