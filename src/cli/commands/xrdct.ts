@@ -63,8 +63,7 @@ export function readMap(
     });
   }
   if (pixel !== undefined) {
-    const [nz] = volume.shape;
-    volume = { ...volume, spacing: [nz === 1 ? pixel : pixel, pixel, pixel] };
+    volume = { ...volume, spacing: [pixel, pixel, pixel] };
     known = true;
   }
   return { volume, channel, valueUnit, spacingKnown: known };
