@@ -16,18 +16,40 @@ import { fitCircuit } from "../../src/analysis/eis/fit.js";
 import { analyzeGitt } from "../../src/analysis/gitt/index.js";
 import { fitPittRecord } from "../../src/analysis/pitt/record.js";
 import { syntheticParticles } from "../../src/imaging/synthetic.js";
+import { analyzeTomogram } from "../../src/imaging/tomography.js";
 import { columnsToCsv } from "../../src/io/csv.js";
 import { parseImpedance, parseTimeSeries } from "../../src/io/instruments/index.js";
-import { encodeTiff } from "../../src/io/tiff.js";
+import { encodeTiff, readTiff } from "../../src/io/tiff.js";
 import { getMaterial } from "../../src/materials/index.js";
 import { simulateParticle } from "../../src/particle/simulate.js";
 import { parseProtocol } from "../../src/protocol/parse.js";
 import { runElectrode, runFractureJob } from "../../src/web/app/jobs.js";
 import { DEFAULT_ELECTRODE_PROTOCOL } from "../../src/web/app/pages/electrode.js";
 import { DEFAULT_CIRCUIT, DEFAULT_GUESS } from "../../src/web/app/pages/kinetics.js";
+import { runCli } from "../helpers/cli.js";
 import { type Lab, startLab } from "./browser.js";
 
 const EIS_FILE = resolve(process.cwd(), "../shared/data/impedancepy__exampleData.csv");
+
+/** Split a POSIX shell command line as the page writes it (plain words and '…' quotes). */
+function shellSplit(command: string): string[] {
+  const out: string[] = [];
+  const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
+  for (const m of command.matchAll(re)) out.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]);
+  return out;
+}
+
+/** Run the command a page shows, in-process, with its --out redirected to a scratch folder. */
+async function runShown(
+  command: string,
+  extra: string[] = [],
+): Promise<{ code: number; out: string; err: string }> {
+  const argv = shellSplit(command);
+  assert.equal(argv[0], "cathodelab");
+  const k = argv.indexOf("--out");
+  if (k >= 0) argv[k + 1] = mkdtempSync(join(scratch, "cli-"));
+  return runCli(...argv.slice(1), ...extra, "--force");
+}
 
 let lab: Lab;
 let scratch: string;
@@ -87,6 +109,12 @@ test("particle page: the plotted V(t) and I(t) equal simulateParticle in node", 
   await lab.screenshot(page, "particle-run");
   assert.deepEqual(errors, []);
   assert.match(cli ?? "", /--material NMC622 --radius 4um --protocol/);
+  // the command shown reproduces the run: same final state from the CLI
+  const viaCli = await runShown(cli ?? "", ["--json"]);
+  assert.equal(viaCli.code, 0, viaCli.err);
+  const summary = JSON.parse(viaCli.out);
+  assert.ok(Math.abs(summary.finalState.voltage - v.voltage_V[v.voltage_V.length - 1]) <= 1e-9);
+  assert.equal(summary.solver.recordedPoints, v.time_s.length);
 
   // the page parses "4 um" with parseQuantity: the same SI value as in node
   const node = simulateParticle({ material: getMaterial("NMC622"), radius: 4e-6 }, parseProtocol(protocol));
@@ -156,9 +184,15 @@ test("kinetics page: a real EIS file is fitted; parameters equal fitCircuit in n
   assert.ok(Math.abs(rows[0].value / 1.65e-2 - 1) < 0.05, `R0 ${rows[0].value}`);
   const linkk = await page.textContent("#eis-linkk");
   assert.match(linkk ?? "", /lin-KK: (PASS|FAIL)/);
-  assert.match(
-    (await page.textContent("#eis .cli-command")) ?? "",
-    /fit eis impedancepy__exampleData\.csv --circuit/,
+  const shown = (await page.textContent("#eis .cli-command")) ?? "";
+  assert.match(shown, /fit eis impedancepy__exampleData\.csv --circuit/);
+  // the command shown gives the same parameters
+  const viaCli = await runShown(shown.replace("impedancepy__exampleData.csv", EIS_FILE), ["--json"]);
+  assert.equal(viaCli.code, 0, viaCli.err);
+  const cliParams = JSON.parse(viaCli.out).parameters as { name: string; value: number }[];
+  assert.deepEqual(
+    cliParams.map((p) => p.value),
+    Array.from(r.params),
   );
   await page.close();
 });
@@ -230,6 +264,15 @@ test("tomography page: a synthetic TIFF stack shows the right particle count; a 
   await page.setInputFiles("#tomo-file", tif);
   await page.waitForSelector("#page-tomography[data-state=done]", { timeout: 60_000 });
   assert.equal(await page.getAttribute("#tomo-count", "data-count"), "3");
+  // the library's pipeline (as `cathodelab tomo analyze`) in node finds the same particles
+  const nodeTomo = analyzeTomogram(readTiff(encodeTiff(volume)).volume);
+  assert.equal(nodeTomo.particles.length, 3);
+  // and the CLI command the page shows gives the same count
+  const shown = (await page.textContent("#page-tomography .cli-command")) ?? "";
+  assert.match(shown, /^cathodelab tomo analyze three-particles\.tif --out tomo$/);
+  const cli = await runShown(shown.replace("three-particles.tif", tif), ["--json"]);
+  assert.equal(cli.code, 0, cli.err);
+  assert.equal(JSON.parse(cli.out).totals.count, 3);
   assert.equal(await page.$$eval("#tomo-table tr", (r) => r.length), 4, "header + 3 particles");
   // the first particle carries the planted crack: a non-zero crack fraction in the table
   const crack = await page.$$eval("#tomo-table tr", (r) =>

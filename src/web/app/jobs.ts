@@ -18,11 +18,7 @@ import {
 } from "../../electrode/figures.js";
 import { simulateElectrode } from "../../electrode/simulate.js";
 import { InputError } from "../../errors.js";
-import { segmentCracks } from "../../imaging/cracks.js";
-import { fillHoles } from "../../imaging/fill-holes.js";
-import { label } from "../../imaging/label.js";
-import { regionProperties } from "../../imaging/regionprops.js";
-import { applyThreshold, thresholdOtsu } from "../../imaging/threshold.js";
+import { analyzeTomogram } from "../../imaging/tomography.js";
 import { parseImpedance, parseTimeSeries } from "../../io/instruments/index.js";
 import { readTiff } from "../../io/tiff.js";
 import { getMaterial } from "../../materials/index.js";
@@ -68,10 +64,15 @@ export interface FitEisRequest {
   dropInductive?: boolean;
 }
 
+/** Smallest particle kept by the tomography pipeline [voxels] (the CLI's --min-voxels default). */
+export const TOMO_MIN_VOXELS = 200;
+
 export interface TomographyRequest {
   type: "tomography";
   name: string;
   bytes: Uint8Array;
+  /** Particles smaller than this are dropped [voxels] (default TOMO_MIN_VOXELS). */
+  minVoxels?: number;
 }
 
 export interface ElectrodeRequest {
@@ -500,9 +501,10 @@ export interface TomographyResult {
 }
 
 /**
- * Open a TIFF stack and segment it (seed 001's pipeline): global Otsu threshold, fill holes
- * (so cracks and voids belong to their particle), 6-connected labelling, region properties,
- * cracks as dark voxels inside each filled particle with their radial profile.
+ * Open a TIFF stack and analyse it with the library's tomography pipeline (the one behind
+ * `cathodelab tomo analyze`, seed 001): Otsu threshold, closing, hole filling, labelling with
+ * a watershed split of touching particles, specks < `minVoxels` dropped, then cracks as dark
+ * voxels inside each particle with their radial profile and skeleton statistics.
  */
 export function runTomography(
   req: TomographyRequest,
@@ -512,17 +514,8 @@ export function runTomography(
   post({ fraction: 0.05, message: "reading TIFF" });
   const { volume, info } = readTiff(req.bytes, { file: req.name });
   const n = volume.data.length;
-  post({ fraction: 0.2, message: "Otsu threshold" });
-  const threshold = thresholdOtsu(volume);
-  const mask = applyThreshold(volume, threshold);
-  post({ fraction: 0.35, message: "filling holes" });
-  const filled = fillHoles(mask);
-  post({ fraction: 0.5, message: "labelling particles" });
-  const { labels, count } = label(filled, { connectivity: 6, output: "int32" });
-  post({ fraction: 0.6, message: `measuring ${count} particles` });
-  const props = regionProperties(labels, { intensity: volume, surfaceArea: false });
-  post({ fraction: 0.75, message: "segmenting cracks" });
-  const cracks = count > 0 ? segmentCracks(volume, labels, { skeleton: false }) : null;
+  post({ fraction: 0.2, message: "segmenting (threshold, closing, fill, watershed, cracks)" });
+  const a = analyzeTomogram(volume, { minVoxels: req.minVoxels ?? TOMO_MIN_VOXELS });
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
@@ -533,21 +526,19 @@ export function runTomography(
   const grey = new Uint8Array(n);
   const scale = hi > lo ? 255 / (hi - lo) : 0;
   for (let i = 0; i < n; i++) grey[i] = Math.round((volume.data[i] - lo) * scale);
-  const byLabel = new Map((cracks?.particles ?? []).map((p) => [p.label, p]));
-  const particles: TomographyParticle[] = props.map((p) => {
-    const c = byLabel.get(p.label);
-    const edges = c ? Array.from(c.radialProfile.edges) : [];
+  const particles: TomographyParticle[] = a.particles.map((c) => {
+    const edges = Array.from(c.radialProfile.edges);
     return {
-      label: p.label,
-      voxels: p.voxelCount,
-      volume: p.volume,
-      equivalentDiameter: p.equivalentDiameter,
-      centroid: p.centroid,
-      meanIntensity: p.intensityMean,
-      crackVoxels: c?.crackVoxels ?? 0,
-      crackVolumeFraction: c?.crackVolumeFraction ?? 0,
+      label: c.label,
+      voxels: c.voxels,
+      volume: c.volume,
+      equivalentDiameter: c.equivalentDiameter,
+      centroid: c.centroid,
+      meanIntensity: c.meanGrey,
+      crackVoxels: c.crackVoxels,
+      crackVolumeFraction: c.crackVolumeFraction,
       radialDepth: edges.map((e, i) => (i === 0 ? e / 2 : (e + edges[i - 1]) / 2)),
-      radialCrackFraction: c ? Array.from(c.radialProfile.mean, (v) => (Number.isFinite(v) ? v : 0)) : [],
+      radialCrackFraction: Array.from(c.radialProfile.mean, (v) => (Number.isFinite(v) ? v : 0)),
     };
   });
   post({ fraction: 1, message: "done" });
@@ -557,10 +548,10 @@ export function runTomography(
     shape: [volume.shape[0], volume.shape[1], volume.shape[2]],
     spacing: [volume.spacing[0], volume.spacing[1], volume.spacing[2]],
     spacingFromFile: info.spacingFromFile,
-    threshold,
+    threshold: a.threshold,
     grey,
-    labels: labels.data as Int32Array,
-    cracks: cracks ? cracks.cracks.data : new Uint8Array(n),
+    labels: a.labels.data,
+    cracks: a.cracks.data,
     particles,
   };
 }

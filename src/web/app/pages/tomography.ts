@@ -159,7 +159,7 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
     h(
       "p",
       {},
-      "Open a greyscale TIFF stack (bright particles on a dark background). The worker thresholds it (Otsu), fills holes, labels the particles (6-connected) and finds dark crack voxels inside each.",
+      "Open a greyscale TIFF stack (bright particles on a dark background). The worker runs the pipeline of `cathodelab tomo analyze`: Otsu threshold, closing, hole filling, watershed split of touching particles (particles under 200 voxels dropped), and dark crack voxels inside each particle with their radial profile.",
     ),
     h(
       "div",
@@ -173,8 +173,10 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
     cli,
     out,
   );
-  const refresh = (name: string) =>
-    cli.replaceChildren(cliBox(`cathodelab tomo analyze ${shellQuote(name)} --out tomo`));
+  const refresh = (name: string, voxelInFile = true) =>
+    cli.replaceChildren(
+      cliBox(`cathodelab tomo analyze ${shellQuote(name)}${voxelInFile ? "" : " --voxel SIZE"} --out tomo`),
+    );
   refresh("STACK.tif");
   const open = async (f: File | undefined) => {
     if (!f) return;
@@ -192,6 +194,7 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
         },
         [bytes.buffer],
       );
+      refresh(f.name, r.spacingFromFile);
       const um = (v: number) => sig(v * 1e6, 4);
       const rows = r.particles.map((p) => ({
         label: p.label,
