@@ -515,11 +515,20 @@ export function buildNetwork(
       union(c, C0);
     }
   }
-  // keep junctions connected to the collector
+  // keep junctions connected to the collector, numbered in spatial order (height layers, then
+  // y, then x) so that the network matrix has good cache locality
   const keep = new Int32Array(C0).fill(-1);
   let C = 0;
   const root = find(C0);
-  for (let c = 0; c < C0; c++) if (find(c) === root) keep[c] = C++;
+  const cellSize = Math.max(linkLength, 1e-12);
+  const ncx = Math.ceil(bx[0] / cellSize) + 1;
+  const ncy = Math.ceil(Math.max(bx[1], 1e-30) / cellSize) + 1;
+  const cellOf = (c: number) =>
+    Math.floor(cx[c] / cellSize) + ncx * (Math.floor(cy[c] / cellSize) + ncy * Math.floor(cz[c] / cellSize));
+  const kept: number[] = [];
+  for (let c = 0; c < C0; c++) if (find(c) === root) kept.push(c);
+  kept.sort((p, q) => cellOf(p) - cellOf(q) || p - q);
+  for (const c of kept) keep[c] = C++;
   const carbon = { count: C, x: new Float64Array(C), y: new Float64Array(C), z: new Float64Array(C) };
   for (let c = 0; c < C0; c++) {
     const k = keep[c];
