@@ -85,6 +85,26 @@ describe("cathodelab electrode", () => {
     assert.match(again.err, /not empty/);
   });
 
+  it("runs a 2D cross-section with cracked particles", async () => {
+    const { code, out } = await run(
+      "--material",
+      "NMC532",
+      "--particles",
+      "25",
+      "--dim",
+      "2",
+      "--cracked",
+      "0.3",
+      "--protocol",
+      "Charge at C/20 until 4.0 V",
+      "--json",
+    );
+    assert.equal(code, 0);
+    const s = JSON.parse(out);
+    assert.ok(s.microstructure.fragmentContacts > 0);
+    assert.equal(s.microstructure.box[1], 0);
+  });
+
   it("imports a particle list", async () => {
     const file = join(dir, "particles.csv");
     writeFileSync(file, "x_um,y_um,z_um,radius_um,covered\n5,5,5,5,1\n14.5,5,5,5,0\n24,5,5,5,0\n");

@@ -329,7 +329,11 @@ export function writeElectrodeOutputs(
   extra: Record<string, unknown> = {},
 ): void {
   const { result: r, microstructure: ms, summary } = study;
-  out.write("summary.json", toJson({ ...extra, ...summary }));
+  const P = ms.particles.count;
+  const S = r.snapshots.samples;
+  // per-particle tables keep every `stride`-th particle so that they stay below ~5e6 cells
+  const stride = Math.max(1, Math.ceil((P * S) / 5e6));
+  out.write("summary.json", toJson({ ...extra, particleTableStride: stride, ...summary }));
   out.write(
     "cell.csv",
     columnsToCsv({
@@ -340,7 +344,6 @@ export function writeElectrodeOutputs(
       step: r.series.step,
     }),
   );
-  const P = ms.particles.count;
   const cols: Record<string, ArrayLike<number>> = {
     id: Int32Array.from({ length: P }, (_, i) => i),
     x_m: ms.particles.x,
@@ -357,8 +360,6 @@ export function writeElectrodeOutputs(
   out.write("particles.csv", columnsToCsv(cols, { allowMissing: true }));
   // per-particle x(t) and intensity: rows = particles, columns = snapshots (decimated so that
   // the tables stay below ~5e6 cells)
-  const S = r.snapshots.samples;
-  const stride = Math.max(1, Math.ceil((P * S) / 5e6));
   const header = ["particle", ...Array.from(r.snapshots.time, (t) => `t_${Math.round(t)}s`)];
   const xRows: string[] = [header.join(",")];
   const iRows: string[] = [header.join(",")];
