@@ -24,6 +24,7 @@ import {
   currentFigure,
   materialCurves,
   materialFigures,
+  pickRows,
   voltageFigure,
 } from "../figures.js";
 import type { SimulateRequest, SimulateResult } from "../jobs.js";
@@ -229,8 +230,15 @@ export function particlePage(client: WorkerClient): HTMLElement {
     let scheduled = false;
     const redraw = () => {
       scheduled = false;
-      updateSvg(vPanel, voltageFigure(live));
-      updateSvg(iPanel, currentFigure(live));
+      // live view: at most 4000 evenly picked points (the final figures use every point)
+      const rows = pickRows(live.time.length, 4000);
+      const view = {
+        time: rows.map((i) => live.time[i]),
+        current: rows.map((i) => live.current[i]),
+        voltage: rows.map((i) => live.voltage[i]),
+      };
+      updateSvg(vPanel, voltageFigure(view));
+      updateSvg(iPanel, currentFigure(view));
       if (radii.length > 0 && liveProfiles.times.length > 1) {
         updateSvg(
           pPanel,
