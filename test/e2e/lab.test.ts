@@ -234,6 +234,7 @@ test("kinetics page: the virtual study gives j0/D/B vs OCV and a C-rate table", 
   }
   const rows = await page.$$eval("#ratelimit-table tr", (r) => r.length);
   assert.ok(rows >= 2, "header + at least one rate-limit row");
+  assert.equal(await page.$$eval("#study-errors tr", (r) => r.length), 4, "header + 3 self-check rows");
   await lab.screenshot(page, "kinetics-study");
   assert.deepEqual(errors, []);
   await page.close();

@@ -311,7 +311,12 @@ export interface StudyResult {
     biot: number[];
   };
   rateLimitRadius: number;
-  errors: unknown;
+  /** Relative errors of the recovered j0 and D against the material's own functions. */
+  errors: {
+    eisExchangeCurrent: { median: number; max: number; n: number };
+    pittExchangeCurrent: { median: number; max: number; n: number };
+    pittDiffusivity: { median: number; max: number; n: number };
+  };
 }
 
 /** The virtual seed-000 study (charge-phase EIS → j0, PITT → D, B; C-rate limits). */

@@ -46,6 +46,8 @@ function studySection(client: WorkerClient): HTMLElement {
   const radius = h("input", { id: "study-radius", value: "5 um", size: 8 });
   const cutoffs = h("input", { id: "study-cutoffs", value: "3.9,4.1,4.3", size: 24 });
   const run = h("button", { id: "run-study", type: "button" }, "Run virtual study");
+  const stop = h("button", { id: "stop-study", type: "button", disabled: true }, "Stop");
+  stop.addEventListener("click", () => client.stop());
   const progress = h("progress", { id: "study-progress", max: 1, value: 0 });
   const status = statusLine("study-status");
   const cli = h("div", {});
@@ -65,7 +67,7 @@ function studySection(client: WorkerClient): HTMLElement {
       h("label", {}, "Material ", material),
       h("label", {}, "Radius ", radius),
       h("label", {}, "Charge cut-offs [V] ", cutoffs),
-      h("div", {}, run, " ", progress),
+      h("div", {}, run, " ", stop, " ", progress),
     ),
     status,
     cli,
@@ -89,6 +91,7 @@ function studySection(client: WorkerClient): HTMLElement {
   run.addEventListener("click", async () => {
     root.dataset.state = "running";
     run.disabled = true;
+    stop.disabled = false;
     try {
       const r = parseQuantity(radius.value, "length", { field: "radius", positive: true });
       const c = parseList(cutoffs.value, "charge cut-offs");
@@ -188,6 +191,33 @@ function studySection(client: WorkerClient): HTMLElement {
           ),
         ),
       );
+      const e = res.errors;
+      const pct = (v: number) => `${sig(100 * v, 3)} %`;
+      out.append(
+        h("h4", {}, "Self-check: recovered vs the material's own functions (relative error)"),
+        h(
+          "table",
+          { class: "table", id: "study-errors" },
+          h(
+            "tr",
+            {},
+            ["quantity", "median", "max", "points"].map((t) => h("th", {}, t)),
+          ),
+          (
+            [
+              ["j0 from EIS (R_ct)", e.eisExchangeCurrent],
+              ["j0 from PITT (where determined)", e.pittExchangeCurrent],
+              ["D from PITT (0.1 < B < 10)", e.pittDiffusivity],
+            ] as const
+          ).map(([name, st]) =>
+            h(
+              "tr",
+              {},
+              [name, pct(st.median), pct(st.max), String(st.n)].map((c) => h("td", {}, c)),
+            ),
+          ),
+        ),
+      );
       setStatus(status, `done: ${res.eis.ocv.length} EIS spectra, ${res.pitt.ocv.length} PITT steps`, "ok");
       root.dataset.state = "done";
     } catch (e) {
@@ -195,6 +225,7 @@ function studySection(client: WorkerClient): HTMLElement {
       root.dataset.state = "error";
     } finally {
       run.disabled = false;
+      stop.disabled = true;
     }
   });
   return root;
