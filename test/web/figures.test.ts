@@ -24,6 +24,7 @@ import {
   particleStateMap,
   pickRows,
   rampColor,
+  scaleFor,
   studyFigures,
   titrationFigure,
   voltageFigure,
@@ -193,4 +194,11 @@ test("electrode map, fracture and titration figures (fixed inputs)", () => {
       "PITT",
     ),
   );
+});
+
+test("log axes only for data spanning more than a decade", () => {
+  assert.equal(scaleFor([1e-15, 2e-14]), "log");
+  assert.equal(scaleFor([1e-15, 9e-15], [5e-15]), "linear");
+  assert.equal(scaleFor([0, -1, Number.NaN, 3]), "linear");
+  assert.equal(scaleFor([]), "linear");
 });

@@ -176,6 +176,24 @@ export function concentrationHeatmap(p: ProfileData, title = "Li fraction x(r, t
   return parts.join("\n");
 }
 
+/**
+ * "log" when the positive values span more than a decade, else "linear" (renderPlot labels a
+ * log axis at powers of ten only, so a narrower log axis would carry no tick labels).
+ */
+export function scaleFor(...arrays: ArrayLike<number>[]): "log" | "linear" {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (const a of arrays)
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      if (v > 0 && Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  return hi > 0 && hi / lo > 10 ? "log" : "linear";
+}
+
 /** Sampled material functions over the valid range, with the sources of each. */
 export interface MaterialCurves {
   x: number[];
@@ -233,19 +251,19 @@ export function materialFigures(m: Material, c: MaterialCurves = materialCurves(
       ...opts,
       title: `${m.name}: D(x)`,
       yLabel: "D [m²/s]",
-      yScale: "log",
+      yScale: scaleFor(c.diffusivity),
     }),
     exchange: renderPlot([{ label: "i0", x: c.x, y: c.exchangeCurrentDensity }], {
       ...opts,
       title: `${m.name}: i0(x)`,
       yLabel: "i0 [A/m²]",
-      yScale: "log",
+      yScale: scaleFor(c.exchangeCurrentDensity),
     }),
     conductivity: renderPlot([{ label: "κ", x: c.x, y: c.conductivity }], {
       ...opts,
       title: `${m.name}: κ(x)`,
       yLabel: "κ [S/m]",
-      yScale: "log",
+      yScale: scaleFor(c.conductivity),
     }),
   };
 }
@@ -345,20 +363,25 @@ export function studyFigures(s: StudyCurves): { j0: string; diffusivity: string;
         { label: "EIS fit", x: s.eis.ocv, y: s.eis.j0, style: "both" },
         { label: "material i0", x: s.eis.ocv, y: s.eis.j0True, dash: "4 2" },
       ],
-      { ...opts, title: "j0 vs OCV", yLabel: "j0 [A/m²]", yScale: "log" },
+      { ...opts, title: "j0 vs OCV", yLabel: "j0 [A/m²]", yScale: scaleFor(s.eis.j0, s.eis.j0True) },
     ),
     diffusivity: renderPlot(
       [
         { label: "PITT fit", x: s.pitt.ocv, y: s.pitt.diffusivity, style: "both" },
         { label: "material D", x: s.pitt.ocv, y: s.pitt.diffusivityTrue, dash: "4 2" },
       ],
-      { ...opts, title: "D vs OCV", yLabel: "D [m²/s]", yScale: "log" },
+      {
+        ...opts,
+        title: "D vs OCV",
+        yLabel: "D [m²/s]",
+        yScale: scaleFor(s.pitt.diffusivity, s.pitt.diffusivityTrue),
+      },
     ),
     biot: renderPlot([{ label: "B", x: s.pitt.ocv, y: s.pitt.biot, style: "both" }], {
       ...opts,
       title: "Biot number vs OCV",
       yLabel: "Biot number B [-]",
-      yScale: "log",
+      yScale: scaleFor(s.pitt.biot),
     }),
   };
 }
@@ -491,7 +514,7 @@ export function fractureFigures(c: FractureCurves): { damage: string; stress: st
   };
 }
 
-/** D vs voltage of a GITT/PITT analysis (log D). */
+/** D vs voltage of a GITT/PITT analysis (log D when it spans more than a decade). */
 export function titrationFigure(rows: { voltage: number; diffusivity: number }[], method: string): string {
   const ok = rows.filter((r) => r.diffusivity > 0 && Number.isFinite(r.diffusivity));
   return renderPlot(
@@ -500,7 +523,7 @@ export function titrationFigure(rows: { voltage: number; diffusivity: number }[]
       title: `${method}: chemical diffusivity`,
       xLabel: "voltage [V]",
       yLabel: "D [m²/s]",
-      yScale: "log",
+      yScale: scaleFor(ok.map((r) => r.diffusivity)),
       width: 480,
       height: 300,
     },
