@@ -4,16 +4,21 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { simulateElectrode } from "../../src/electrode/simulate.js";
 import { InputError } from "../../src/errors.js";
 import { syntheticParticles } from "../../src/imaging/synthetic.js";
 import { analyzeTomogram } from "../../src/imaging/tomography.js";
 import { encodeTiff } from "../../src/io/tiff.js";
+import { getMaterial } from "../../src/materials/index.js";
+import { parseProtocol } from "../../src/protocol/parse.js";
 import { readUpload, shellQuote } from "../../src/web/app/dom.js";
 import {
   checkUpload,
   describeError,
+  type JobProgress,
   type JobRequest,
   MAX_UPLOAD_BYTES,
+  runElectrode,
   runJob,
 } from "../../src/web/app/jobs.js";
 import { simulateCommand } from "../../src/web/app/pages/particle.js";
@@ -167,4 +172,32 @@ test("CLI commands shown by the particle page", () => {
   );
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
   assert.equal(shellQuote("plain-word_1.5"), "plain-word_1.5");
+});
+
+test("electrode job = simulateElectrode, and streams every particle's x while it runs", () => {
+  const protocol = "Charge at C/10 until 4.2 V; Discharge at C/10 until 3.0 V";
+  const progress: JobProgress[] = [];
+  let clock = 0;
+  // a fake clock that advances 1 s per call, so every progress call streams
+  const r = runElectrode(
+    { type: "electrode", material: "NMC532", particles: 12, coverage: 0.6, seed: 3, dimension: 2, protocol },
+    (p) => progress.push(p),
+    () => (clock += 1000),
+  );
+  const lib = simulateElectrode({
+    material: getMaterial("NMC532"),
+    protocol: parseProtocol(protocol),
+    microstructure: { particles: 12, coverage: 0.6, seed: 3, dimension: 2 },
+  });
+  assert.deepEqual(r.summary, lib.summary);
+  assert.deepEqual(Array.from(r.series.voltage), Array.from(lib.result.series.voltage));
+  assert.ok(progress[0].layout, "the layout comes first");
+  assert.equal(progress[0].layout?.x.length, lib.microstructure.particles.count);
+  const streamed = progress.filter((p) => p.particleX);
+  assert.ok(streamed.length > 5);
+  for (const p of streamed) assert.equal(p.particleX?.length, lib.microstructure.particles.count);
+  // the last streamed state is the final one
+  const final = new Float64Array(lib.microstructure.particles.count);
+  lib.simulator.meanLithiumFractions(final);
+  assert.deepEqual(streamed[streamed.length - 1].particleX, Array.from(final));
 });

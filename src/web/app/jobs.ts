@@ -16,7 +16,10 @@ import {
   intensityHeatMap,
   tracesFigure,
 } from "../../electrode/figures.js";
-import { simulateElectrode } from "../../electrode/simulate.js";
+import { generateMicrostructure } from "../../electrode/microstructure.js";
+import { ElectrodeSimulator } from "../../electrode/model.js";
+import { runElectrodeProtocol } from "../../electrode/run.js";
+import { summarizeElectrode } from "../../electrode/simulate.js";
 import { InputError } from "../../errors.js";
 import { analyzeTomogram } from "../../imaging/tomography.js";
 import { parseImpedance, parseTimeSeries } from "../../io/instruments/index.js";
@@ -132,6 +135,12 @@ export interface JobProgress {
   profile?: { time: number; values: number[] };
   /** Fracture only: the load step just finished. */
   fractureStep?: { voltage: number; meanDamage: number; crackedFraction: number; maxPrincipalStress: number };
+  /** Electrode only: the particle layout (first message) and each particle's mean x now. */
+  layout?: ElectrodeResult["layout"];
+  xRange?: [number, number];
+  particleX?: number[];
+  soc?: number;
+  time?: number;
 }
 
 /** Check an uploaded file's size and that it is not empty. */
@@ -601,6 +610,7 @@ export interface ElectrodeResult {
 export function runElectrode(
   req: ElectrodeRequest,
   post: (p: JobProgress) => void = () => {},
+  now: () => number = () => Date.now(),
 ): ElectrodeResult {
   const material = getMaterial(req.material);
   if (!Number.isInteger(req.particles) || req.particles < 10 || req.particles > 5000) {
@@ -610,32 +620,58 @@ export function runElectrode(
     });
   }
   const protocol = parseProtocol(req.protocol, { file: "protocol" });
-  const study = simulateElectrode({
-    material,
-    protocol,
-    microstructure: {
-      particles: req.particles,
-      coverage: req.coverage,
-      seed: req.seed,
-      dimension: req.dimension,
-    },
-    run: { onProgress: (fraction, time) => post({ fraction, message: `t = ${(time / 3600).toFixed(2)} h` }) },
+  // the steps of simulateElectrode (src/electrode/simulate.ts), with the simulator in reach so
+  // that every particle's x can stream to the page while the protocol runs
+  const ms = generateMicrostructure({
+    particles: req.particles,
+    coverage: req.coverage,
+    seed: req.seed,
+    dimension: req.dimension,
   });
-  const ms = study.microstructure;
-  const r = study.result;
-  const sum = study.summary;
+  const sim = new ElectrodeSimulator({ material, microstructure: ms });
+  const lithium0 = sim.lithiumContent;
+  const layout: ElectrodeResult["layout"] = {
+    dimension: ms.dimension,
+    box: [ms.box[0], ms.box[1], ms.box[2]],
+    x: Float64Array.from(ms.particles.x),
+    y: Float64Array.from(ms.particles.y),
+    z: Float64Array.from(ms.particles.z),
+    radius: Float64Array.from(ms.particles.radius),
+    covered: Uint8Array.from(ms.particles.covered),
+  };
+  const xRange: [number, number] = [material.nominalWindow.xMin, material.nominalWindow.xMax];
+  const xs = new Float64Array(ms.particles.count);
+  sim.meanLithiumFractions(xs);
+  post({
+    fraction: 0,
+    message: "starting",
+    layout,
+    xRange,
+    particleX: Array.from(xs),
+    soc: sim.stateOfCharge,
+    time: 0,
+  });
+  let last = now();
+  const r = runElectrodeProtocol(sim, protocol, {
+    onProgress: (fraction, time) => {
+      const t = now();
+      if (t - last < 100 && fraction < 1) return;
+      last = t;
+      sim.meanLithiumFractions(xs);
+      post({
+        fraction,
+        message: `t = ${(time / 3600).toFixed(2)} h`,
+        particleX: Array.from(xs),
+        soc: sim.stateOfCharge,
+        time,
+      });
+    },
+  });
+  const sum = summarizeElectrode(sim, r, ms, lithium0);
   return {
     type: "electrode",
     material: material.name,
-    layout: {
-      dimension: ms.dimension,
-      box: [ms.box[0], ms.box[1], ms.box[2]],
-      x: Float64Array.from(ms.particles.x),
-      y: Float64Array.from(ms.particles.y),
-      z: Float64Array.from(ms.particles.z),
-      radius: Float64Array.from(ms.particles.radius),
-      covered: Uint8Array.from(ms.particles.covered),
-    },
+    layout,
     snapshots: {
       time: Float64Array.from(r.snapshots.time),
       soc: Float64Array.from(r.snapshots.stateOfCharge),

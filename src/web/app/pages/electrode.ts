@@ -131,10 +131,36 @@ export function electrodePage(client: WorkerClient): HTMLElement {
     run.disabled = true;
     out.replaceChildren();
     try {
+      // live map: each particle's Li fraction as the protocol runs
+      let layout: ElectrodeResult["layout"] | undefined;
+      let range: [number, number] = [0, 1];
+      let livePanel: HTMLElement | undefined;
+      let pending: { x: number[]; time: number; soc: number } | undefined;
+      let scheduled = false;
+      const draw = () => {
+        scheduled = false;
+        if (!layout || !pending || !livePanel) return;
+        const title = `Li fraction while running: t = ${sig(pending.time / 3600, 3)} h (cell SOC ${sig(100 * pending.soc, 3)} %)`;
+        updateSvg(livePanel, particleStateMap(layout, pending.x, range[0], range[1], title));
+      };
       const r = await client.run<ElectrodeResult>({ type: "electrode", ...req }, (p) => {
         progress.value = p.fraction;
         setStatus(status, `running… ${p.message}`);
+        if (p.layout && p.xRange) {
+          layout = p.layout;
+          range = p.xRange;
+          livePanel = figurePanel("electrode-live", "");
+          out.replaceChildren(livePanel);
+        }
+        if (p.particleX) {
+          pending = { x: p.particleX, time: p.time ?? 0, soc: p.soc ?? 0 };
+          if (!scheduled) {
+            scheduled = true;
+            requestAnimationFrame(draw);
+          }
+        }
       });
+      scheduled = true;
       progress.value = 1;
       const S = r.snapshots.samples;
       const P = r.layout.x.length;
