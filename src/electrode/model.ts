@@ -10,17 +10,17 @@
  *   Kirchhoff at every network node k:  Σ_j G_kj (φ_k − φ_j) + I_k = 0,  I_p = S_p i_p, I_carbon = 0
  *   collector: φ = V;  galvanostatic: Σ_p I_p = I_app;  potentiostatic: V given.
  *
- * s(x) = 1 except within `insertionLimitWidth` of the fully lithiated end, where it falls
- * smoothly to 0: a full lattice accepts no more Li, the (c_max − c)^α_a factor of seed 003
- * eqn 3 (assumption: applied to the cathodic branch only so the open-circuit potential is
- * unchanged elsewhere).
+ * s(x) = 1 by default; an optional `insertionLimitWidth` makes it fall smoothly to 0 at the
+ * fully lithiated end (the (c_max − c)^α_a factor of seed 003 eqn 3, applied to the cathodic
+ * branch only). Without it, a filling surface is stopped by U(x), which the material
+ * continues steeply beyond x = 1 (see U_EXTENSION).
  *
  * Conductances (Holm constriction of a contact spot of radius a into a body of conductivity
  * κ: G = 4κa; Holm, Electric Contacts, 1967): particle–carbon G = 4κ_cb a (the surface around
  * the contact reacts directly; option: in series with the body, + 1/(4κ(x_p)a));
  * particle–particle 1/G = 1/(4κ(x_p)a) + 1/(4κ(x_q)a); carbon strand G = κ_cb π r_s²/L.
  * κ(x) is the material's electronicConductivity (orders of magnitude lower pristine, seed 003
- * Fig. 4b), evaluated at each particle's surface or mean x.
+ * Fig. 4b), evaluated at each particle's surface (default), outer-shell or mean x.
  *
  * Time stepping: variable-step BDF2 (BDF1 after every control change) shared by all
  * particles, local error from the predictor–corrector difference (Milne) in the max norm over
@@ -31,9 +31,10 @@
  * Jacobi) for the update δu from the network residual; galvanostatic control is bordered with
  * the collector response y = A⁻¹c (c: collector couplings; refreshed once per step):
  * δφ = δu + δV·y with δV from Σ_p (β_p + g_p φ_p) = I_app, which therefore holds exactly
- * (to round-off) at every iteration. Conductances are evaluated once per
- * step at the predicted state (error = predictor error, bounded by the step control), so the
- * iteration is an exact Newton method for the remaining unknowns.
+ * (to round-off) at every iteration; early iterations use looser PCG tolerances (inexact
+ * Newton, Eisenstat & Walker 1996). Conductances are evaluated once per step at the predicted
+ * state (error = predictor error, bounded by the step control), so the iteration is an exact
+ * Newton method for the remaining unknowns.
  */
 import { FARADAY, GAS_CONSTANT } from "../constants.js";
 import { ConvergenceError, InputError } from "../errors.js";

@@ -112,7 +112,8 @@ class Growable {
   constructor(n: number) {
     this.cols = Array.from({ length: n }, () => new Float64Array(1024));
   }
-  push(values: number[], step: number): void {
+  /** Append one row (four columns) without allocating (amortised doubling). */
+  push(a: number, b: number, c: number, d: number, step: number): void {
     if (this.length === this.step.length) {
       const m = this.length * 2;
       this.cols = this.cols.map((c) => {
@@ -124,7 +125,11 @@ class Growable {
       s.set(this.step);
       this.step = s;
     }
-    for (let i = 0; i < values.length; i++) this.cols[i][this.length] = values[i];
+    const n = this.length;
+    this.cols[0][n] = a;
+    this.cols[1][n] = b;
+    this.cols[2][n] = c;
+    this.cols[3][n] = d;
     this.step[this.length] = step;
     this.length++;
   }
@@ -233,7 +238,7 @@ export function runElectrodeProtocol(
   };
   const record = (index: number) => {
     const soc = sim.stateOfCharge;
-    series.push([sim.time, sim.voltage, sim.current, soc], index);
+    series.push(sim.time, sim.voltage, sim.current, soc, index);
     if (sim.time - lastSnap >= snapInterval - 1e-9) snapshot();
   };
   const trackOnsets = () => {
