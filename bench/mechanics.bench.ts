@@ -1,5 +1,5 @@
 /**
- * Mechanics benchmarks (run: `npx tsx bench/mechanics.bench.ts [--sent] [--quick]`).
+ * Mechanics benchmarks (run: `npx tsx bench/mechanics.bench.ts [--sent] [--quick] [--only=2d|3d|sent]`).
  *
  * 1. 2D seed-001 particle (14 µm NMC811, 400 grains, 20 µm binder shell) on 512² cells
  *    (2·513² ≈ 5.3×10⁵ displacement unknowns): time of the first load steps of a 200-step charge
@@ -17,6 +17,11 @@ import { PhaseField, staggeredLoadStep } from "../src/mechanics/phase-field.js";
 const args = new Set(process.argv.slice(2));
 const quick = args.has("--quick");
 const rows: Record<string, string | number>[] = [];
+/** Record a result row and print it at once (long runs). */
+function report(row: Record<string, string | number>): void {
+  rows.push(row);
+  console.log(JSON.stringify(row));
+}
 let peakRss = 0;
 const sampleRss = (): void => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -52,7 +57,7 @@ function particleCase(dim: 2 | 3, cells: number, stepsToRun: number): void {
   const total = (performance.now() - t0) / 1000;
   const perStep = times.reduce((a, b) => a + b, 0) / times.length / 1000;
   const unknowns = dim * (cells + 1) ** dim;
-  rows.push({
+  report({
     case: `${dim}D NMC811 400 grains, ${cells}^${dim} cells`,
     unknowns,
     "steps run": stepsToRun,
@@ -124,7 +129,7 @@ function sent(n: number): void {
     if (F < 0.3 * peak) break;
   }
   const kNperMm = peak * 1e-6;
-  rows.push({
+  report({
     case: `SENT ${n}² cells (h = ℓ/${(ell / h).toFixed(2)}), AT2 no split`,
     unknowns: 2 * m * m,
     "steps run": steps,
@@ -136,9 +141,11 @@ function sent(n: number): void {
   });
 }
 
-particleCase(2, quick ? 256 : 512, quick ? 2 : 3);
-particleCase(3, quick ? 32 : 48, 2);
-if (args.has("--sent")) sent(128);
+// --only=2d|3d|sent runs one case (each prints its row as soon as it is done)
+const only = [...args].find((a) => a.startsWith("--only="))?.slice(7);
+if (!only || only === "2d") particleCase(2, quick ? 256 : 512, quick ? 2 : 3);
+if (!only || only === "3d") particleCase(3, quick ? 32 : 48, 2);
+if (args.has("--sent") || only === "sent") sent(128);
 clearInterval(timer);
 console.table(rows);
 console.log(

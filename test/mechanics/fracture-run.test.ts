@@ -95,3 +95,20 @@ test("seed 001 ordering on a coarse 2D grid: NMC811 cracks near 4 V, NMC111 less
       assert.ok(s.meanDamage >= 0 && s.meanDamage <= 1);
     }
 });
+
+test("3D run path: small voxel particle runs, stays finite and monotone in damage", () => {
+  const r = runFracture({
+    material: getMaterial("NMC811"),
+    dim: 3,
+    cells: 16,
+    particleRadius: 7e-6,
+    grains: 12,
+    steps: 4,
+    seed: 2,
+  });
+  assert.equal(r.steps.length, 4);
+  for (let k = 1; k < r.steps.length; k++)
+    assert.ok(r.steps[k].meanDamage >= r.steps[k - 1].meanDamage - 1e-12);
+  assert.ok(r.steps.every((s) => Number.isFinite(s.maxPrincipalStress) && s.maxPrincipalStress > 0));
+  assert.equal(r.damage.length, 16 ** 3);
+});
