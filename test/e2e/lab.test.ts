@@ -494,3 +494,27 @@ test("particle page: Stop ends a long run, the next run works; figures download 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("kinetics page: a binary BioLogic .mpr with four spectra; the chosen one is fitted", async () => {
+  const file = resolve(process.cwd(), "../shared/data/yadg__peis.issue_149.mpr");
+  const { page, errors } = await lab.open("kinetics");
+  await page.fill("#eis-guess", "");
+  await page.fill("#eis-spectrum", "2");
+  await page.setInputFiles("#eis-file", file);
+  await page.waitForSelector("#eis[data-state=done]", { timeout: 60_000 });
+  assert.match((await page.textContent("#eis-status")) ?? "", /spectrum 2 of 4/);
+  const shown = (await page.textContent("#eis .cli-command")) ?? "";
+  assert.match(shown, /--spectrum 2/);
+  assert.doesNotMatch(shown, /--guess/);
+  const values = await page.$$eval("#eis-params tr[data-name]", (trs) =>
+    trs.map((tr) => Number(tr.getAttribute("data-value"))),
+  );
+  const spectrum = parseImpedance(readFileSync(file), "yadg__peis.issue_149.mpr")[1];
+  const r = fitCircuit(compileCircuit(DEFAULT_CIRCUIT), spectrum, {});
+  // same tolerance argument as for the CSV file above
+  assert.equal(values.length, r.params.length);
+  for (let k = 0; k < values.length; k++)
+    assert.ok(Math.abs(values[k] - r.params[k]) <= 1e-9 * Math.abs(r.params[k]), `parameter ${k}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -375,7 +375,9 @@ export interface FitEisResult {
   type: "fit-eis";
   name: string;
   label: string;
+  /** Number of spectra in the file and the 1-based index of the one fitted. */
   spectra: number;
+  spectrum: number;
   circuit: string;
   frequency: Float64Array;
   zReal: Float64Array;
@@ -422,7 +424,7 @@ export function runFitEis(req: FitEisRequest): FitEisResult {
   const all = parseImpedance(req.bytes, req.name);
   if (all.length === 0) throw new InputError("no impedance spectrum in the file", { file: req.name });
   const k = (req.spectrum ?? 1) - 1;
-  if (!(k >= 0 && k < all.length)) {
+  if (!(Number.isInteger(k) && k >= 0 && k < all.length)) {
     throw new InputError(`no spectrum ${k + 1}`, { file: req.name, expected: `1…${all.length}` });
   }
   let s = all[k];
@@ -453,6 +455,7 @@ export function runFitEis(req: FitEisRequest): FitEisResult {
     name: req.name,
     label: s.label ?? req.name,
     spectra: all.length,
+    spectrum: k + 1,
     circuit: r.circuit,
     frequency: Float64Array.from(s.frequency),
     zReal: Float64Array.from(s.zReal),

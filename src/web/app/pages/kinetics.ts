@@ -249,6 +249,7 @@ function fitSection(client: WorkerClient): HTMLElement {
     h("option", { value: "pitt" }, "PITT: sphere series with kinetics"),
   );
   const dropInductive = h("input", { id: "eis-drop-inductive", type: "checkbox" });
+  const spectrum = h("input", { id: "eis-spectrum", type: "number", min: 1, value: 1, style: "width: 4em" });
   const radius = h("input", { id: "fit-radius", value: "5 um", size: 7 });
   const material = h(
     "select",
@@ -261,6 +262,7 @@ function fitSection(client: WorkerClient): HTMLElement {
     { class: "form" },
     h("label", {}, "Circuit ", circuit),
     h("label", {}, "Initial guess (SI, circuit order) ", guess),
+    h("label", {}, "Spectrum ", spectrum),
     h("label", {}, dropInductive, " drop inductive points (Im Z > 0)"),
   );
   const titrationFields = h(
@@ -302,12 +304,14 @@ function fitSection(client: WorkerClient): HTMLElement {
       shellQuote(circuit.value),
     ];
     if (guess.value.trim()) args.push("--guess", shellQuote(guess.value.replace(/\s+/g, "")));
+    if (spectrum.value !== "1") args.push("--spectrum", shellQuote(spectrum.value));
     if (dropInductive.checked) args.push("--drop-inductive");
     args.push("--out", "eis-fit");
     return args.join(" ");
   };
   const refresh = () => cli.replaceChildren(cliBox(command()));
-  for (const el of [circuit, guess, dropInductive, radius, material]) el.addEventListener("input", refresh);
+  for (const el of [circuit, guess, dropInductive, spectrum, radius, material])
+    el.addEventListener("input", refresh);
   method.addEventListener("change", () => {
     eisFields.hidden = method.value !== "eis";
     titrationFields.hidden = method.value === "eis";
@@ -447,6 +451,7 @@ function fitSection(client: WorkerClient): HTMLElement {
         circuit: circuit.value,
         guess: parseList(guess.value, "initial guess"),
         dropInductive: dropInductive.checked,
+        spectrum: Number(spectrum.value),
       });
       const figs = impedanceFigures(
         res,
@@ -579,7 +584,7 @@ function fitSection(client: WorkerClient): HTMLElement {
       );
       setStatus(
         status,
-        `fitted ${res.label} (${res.frequency.length} points${res.spectra > 1 ? `, spectrum 1 of ${res.spectra}` : ""})`,
+        `fitted ${res.label} (${res.frequency.length} points${res.spectra > 1 ? `, spectrum ${res.spectrum} of ${res.spectra}` : ""})`,
         "ok",
       );
       root.dataset.state = "done";

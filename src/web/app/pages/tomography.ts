@@ -51,6 +51,7 @@ function drawSlice(
   const [nz, ny, nx] = r.shape;
   const [rows, cols] = axis === 0 ? [ny, nx] : axis === 1 ? [nz, nx] : [nz, ny];
   canvas.width = cols;
+  canvas.style.width = `${Math.min(560, Math.max(256, cols))}px`;
   canvas.height = rows;
   const ctx = canvas.getContext("2d")!;
   const img = ctx.createImageData(cols, rows);
@@ -195,19 +196,24 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
         [bytes.buffer],
       );
       refresh(f.name, r.spacingFromFile);
-      const um = (v: number) => sig(v * 1e6, 4);
+      // lengths in µm when the file gives the voxel size, else in voxels (1 m per voxel was assumed)
+      const known = r.spacingFromFile;
+      const L = known ? 1e6 : 1;
+      const lu = known ? "µm" : "vox";
+      const um = (v: number) => sig(v * L, 4);
       const rows = r.particles.map((p) => ({
         label: p.label,
         voxels: p.voxels,
-        volume_um3: p.volume * 1e18,
-        equivalent_diameter_um: p.equivalentDiameter * 1e6,
-        centroid_z_um: p.centroid[0] * 1e6,
-        centroid_y_um: p.centroid[1] * 1e6,
-        centroid_x_um: p.centroid[2] * 1e6,
+        [`volume_${known ? "um3" : "voxels"}`]: p.volume * L ** 3,
+        [`equivalent_diameter_${known ? "um" : "voxels"}`]: p.equivalentDiameter * L,
+        [`centroid_z_${known ? "um" : "voxels"}`]: p.centroid[0] * L,
+        [`centroid_y_${known ? "um" : "voxels"}`]: p.centroid[1] * L,
+        [`centroid_x_${known ? "um" : "voxels"}`]: p.centroid[2] * L,
         mean_intensity: p.meanIntensity,
         crack_voxels: p.crackVoxels,
         crack_fraction: p.crackVolumeFraction,
       }));
+      const TABLE_ROWS = 500;
       const columns: Record<string, number[]> = {};
       for (const k of Object.keys(rows[0] ?? { label: 0 }))
         columns[k] = rows.map((row) => (row as Record<string, number>)[k]);
@@ -230,22 +236,22 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
             [
               "label",
               "voxels",
-              "volume [µm³]",
-              "d_eq [µm]",
-              "centroid z, y, x [µm]",
+              `volume [${lu}³]`,
+              `d_eq [${lu}]`,
+              `centroid z, y, x [${lu}]`,
               "mean grey",
               "crack voxels",
               "crack fraction",
             ].map((t) => h("th", {}, t)),
           ),
-          r.particles.map((p) =>
+          r.particles.slice(0, TABLE_ROWS).map((p) =>
             h(
               "tr",
               {},
               [
                 String(p.label),
                 String(p.voxels),
-                sig(p.volume * 1e18, 4),
+                sig(p.volume * L ** 3, 4),
                 um(p.equivalentDiameter),
                 p.centroid.map(um).join(", "),
                 sig(p.meanIntensity, 4),
@@ -255,6 +261,9 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
             ),
           ),
         ),
+        ...(r.particles.length > TABLE_ROWS
+          ? [h("p", {}, `first ${TABLE_ROWS} of ${r.particles.length} particles shown; all in particles.csv`)]
+          : []),
         figurePanel(
           "tomo-crack-profile",
           crackProfileFigure(
