@@ -460,7 +460,8 @@ export class ElasticitySolver {
     const xe = new Float64Array(ke);
     // masked: the free–free block; x is zeroed on fixed dofs in place (internal vectors are zero there anyway)
     if (masked) for (let q = 0; q < lv.dofs; q++) if (fixed[q]) x[q] = 0;
-    if (l === 0) applyScaled(this.kRef, this.modulus as Float64Array, x, y, off, xe, n, nz, m, dim);
+    if (l === 0 && dim === 2) applyScaled2D(this.kRef, this.modulus as Float64Array, x, y, n, m);
+    else if (l === 0) applyScaled(this.kRef, this.modulus as Float64Array, x, y, off, xe, n, nz, m, dim);
     else applyElementwise(lv.elem as Float64Array, x, y, off, xe, n, nz, m, dim);
     if (masked) for (let q = 0; q < lv.dofs; q++) if (fixed[q]) y[q] = 0;
   }
@@ -767,6 +768,50 @@ export class ElasticitySolver {
       out[o + 5] = s * 2 * mu * (strain[o + 5] - eigenstrain[o + 5]);
     }
     return out;
+  }
+}
+
+/** 2D fine-level kernel of `applyScaled`, unrolled over the 8 element dofs. */
+function applyScaled2D(
+  K: Float64Array,
+  mod: Float64Array,
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  m: number,
+): void {
+  const o4 = 2 * m;
+  for (let j = 0; j < n; j++) {
+    let cell = n * j;
+    let b = 2 * m * j;
+    for (let i = 0; i < n; i++, cell++, b += 2) {
+      const s = mod[cell];
+      if (s === 0) continue;
+      const t = b + o4;
+      const x0 = s * x[b];
+      const x1 = s * x[b + 1];
+      const x2 = s * x[b + 2];
+      const x3 = s * x[b + 3];
+      const x4 = s * x[t];
+      const x5 = s * x[t + 1];
+      const x6 = s * x[t + 2];
+      const x7 = s * x[t + 3];
+      y[b] += K[0] * x0 + K[1] * x1 + K[2] * x2 + K[3] * x3 + K[4] * x4 + K[5] * x5 + K[6] * x6 + K[7] * x7;
+      y[b + 1] +=
+        K[8] * x0 + K[9] * x1 + K[10] * x2 + K[11] * x3 + K[12] * x4 + K[13] * x5 + K[14] * x6 + K[15] * x7;
+      y[b + 2] +=
+        K[16] * x0 + K[17] * x1 + K[18] * x2 + K[19] * x3 + K[20] * x4 + K[21] * x5 + K[22] * x6 + K[23] * x7;
+      y[b + 3] +=
+        K[24] * x0 + K[25] * x1 + K[26] * x2 + K[27] * x3 + K[28] * x4 + K[29] * x5 + K[30] * x6 + K[31] * x7;
+      y[t] +=
+        K[32] * x0 + K[33] * x1 + K[34] * x2 + K[35] * x3 + K[36] * x4 + K[37] * x5 + K[38] * x6 + K[39] * x7;
+      y[t + 1] +=
+        K[40] * x0 + K[41] * x1 + K[42] * x2 + K[43] * x3 + K[44] * x4 + K[45] * x5 + K[46] * x6 + K[47] * x7;
+      y[t + 2] +=
+        K[48] * x0 + K[49] * x1 + K[50] * x2 + K[51] * x3 + K[52] * x4 + K[53] * x5 + K[54] * x6 + K[55] * x7;
+      y[t + 3] +=
+        K[56] * x0 + K[57] * x1 + K[58] * x2 + K[59] * x3 + K[60] * x4 + K[61] * x5 + K[62] * x6 + K[63] * x7;
+    }
   }
 }
 
