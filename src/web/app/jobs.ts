@@ -1,8 +1,9 @@
 /**
  * The jobs the browser lab runs in its Web Worker: particle simulation, the virtual seed-000
- * study, EIS file fitting (with lin-KK) and tomography of a TIFF stack. Pure computation over
- * plain data (bytes in, typed arrays out) so the worker stays a thin dispatcher and node tests
- * can run the same code. Units: SI throughout (s, A, V, m, Ω, m²/s, A/m²).
+ * study, EIS file fitting (with lin-KK), GITT/PITT record analysis, tomography of a TIFF stack,
+ * the seed-003 electrode network and seed-001 phase-field fracture. Pure computation over plain
+ * data (bytes in, typed arrays out) so the worker stays a thin dispatcher and node tests can run
+ * the same code. Units: SI throughout (s, A, V, m, Ω, m²/s, A/m², Pa).
  */
 import { circuitImpedance, compileCircuit } from "../../analysis/eis/circuit.js";
 import { fitCircuit } from "../../analysis/eis/fit.js";
