@@ -518,3 +518,25 @@ test("kinetics page: a binary BioLogic .mpr with four spectra; the chosen one is
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("particle page: an EIS step in the protocol gives a Nyquist plot equal to the library's spectrum", async () => {
+  const protocol = "Charge at 1C until 3.9 V\nRest for 10 min\nEIS from 10 kHz to 10 mHz, 5 per decade";
+  const { page, errors } = await lab.open("particle");
+  await page.fill("#protocol", protocol);
+  await page.click("#run-simulation");
+  await page.waitForSelector("#page-particle[data-state=done]", { timeout: 60_000 });
+  const z = JSON.parse((await page.getAttribute("#fig-eis-1", "data-series")) ?? "{}");
+  const node = simulateParticle({ material: getMaterial("NMC811"), radius: 5e-6 }, parseProtocol(protocol))
+    .impedance[0];
+  assert.equal(z.frequency_Hz.length, node.frequency.length);
+  assert.equal(z.frequency_Hz.length, 31, "6 decades × 5 per decade + 1");
+  // the linearised particle at the same state: same doubles up to libm ulps (1e-9 relative)
+  for (let k = 0; k < node.frequency.length; k++) {
+    const mod = Math.hypot(node.zReal[k], node.zImag[k]);
+    assert.ok(Math.abs(z.zreal_Ohm[k] - node.zReal[k]) <= 1e-9 * mod, `Re Z[${k}]`);
+    assert.ok(Math.abs(z.zimag_Ohm[k] - node.zImag[k]) <= 1e-9 * mod, `Im Z[${k}]`);
+  }
+  await lab.screenshot(page, "particle-eis");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -22,6 +22,7 @@ import {
 import {
   concentrationHeatmap,
   currentFigure,
+  impedanceFigures,
   materialCurves,
   materialFigures,
   pickRows,
@@ -291,6 +292,17 @@ export function particlePage(client: WorkerClient): HTMLElement {
           ),
         }),
       );
+      // simulated spectra of the protocol's EIS steps (small-signal particle impedance)
+      r.impedance.forEach((z, k) => {
+        const fig = impedanceFigures(z, undefined, {}, `EIS ${k + 1} at ${sig(z.voltage, 4)} V`);
+        results.append(
+          figurePanel(`fig-eis-${k + 1}`, fig.nyquist, {
+            frequency_Hz: z.frequency,
+            zreal_Ohm: z.zReal,
+            zimag_Ohm: z.zImag,
+          }),
+        );
+      });
       steps.replaceChildren(
         h(
           "table",
