@@ -136,7 +136,6 @@ class BucketGrid {
   readonly nz: number;
   private readonly head: Int32Array;
   private next: Int32Array;
-  private count = 0;
   constructor(
     readonly box: readonly [number, number, number],
     cell: number,
@@ -165,7 +164,6 @@ class BucketGrid {
       this.clampIdx(x, this.nx) + this.nx * (this.clampIdx(y, this.ny) + this.ny * this.clampIdx(z, this.nz));
     this.next[id] = this.head[c];
     this.head[c] = id;
-    this.count++;
   }
   /** Visit ids in cells overlapping the cube of half-width r around (x, y, z). Stop if fn returns true. */
   query(x: number, y: number, z: number, r: number, fn: (id: number) => boolean | undefined): boolean {
@@ -411,11 +409,7 @@ export function buildNetwork(
   const aFrac = checkFraction(options.contactRadiusFraction ?? 0.2, "contactRadiusFraction", 1e-4, 1);
   const P = particles.count;
   let rMax = 0;
-  let rMean = 0;
-  for (let i = 0; i < P; i++) {
-    rMax = Math.max(rMax, particles.radius[i]);
-    rMean += particles.radius[i] / P;
-  }
+  for (let i = 0; i < P; i++) rMax = Math.max(rMax, particles.radius[i]);
   const edges = new EdgeBuilder();
   const bx: [number, number, number] = [
     Math.max(box[0], 1e-12),

@@ -127,6 +127,10 @@ Output:
                              (KEY: ${SWEEP_KEYS.join(", ")})
   --workers N                worker threads for --sweep (default: all cores)
 
+Note: with the NMC532 table's kappa(x) (1e-5 S/m pristine) the first charge is nearly
+synchronous in this network; the seed-003 asynchronous first charge appears with a lower
+pristine conductivity, e.g. --conductivity-scale 0.003 (3e-8 S/m pristine).
+
 Examples:
   cathodelab electrode --material NMC532 --particles 2000 --coverage 0.6 --seed 1 --out run1 \\
     --protocol "Repeat 2 times: Charge at C/20 until 4.3 V; Hold at 4.3 V until C/50; Discharge at C/20 until 2.5 V"
