@@ -164,8 +164,9 @@ export function intensityHeatMap(
       const xa = left + ((r.snapshots.time[k2] - t0) / span) * plotW;
       const xb = left + ((r.snapshots.time[k3] - t0) / span) * plotW;
       const v = opticalIntensity(r.snapshots.surfaceX[p * S + k2], calibration);
+      // (+0.4 px overlap hides anti-aliasing seams between neighbouring cells)
       parts.push(
-        `<rect x="${f2(xa)}" y="${top + row * cellH}" width="${f2(Math.max(xb - xa, 0.5))}" height="${cellH}" fill="${viridis((v - iLo) / (iHi - iLo))}"/>`,
+        `<rect x="${f2(xa)}" y="${top + row * cellH}" width="${f2(Math.max(xb - xa, 0.5) + 0.4)}" height="${cellH}" fill="${viridis((v - iLo) / (iHi - iLo))}"/>`,
       );
     }
   });

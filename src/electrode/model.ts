@@ -174,6 +174,8 @@ const U_EXTENSION = 0.05;
 const MAX_NEWTON = 12;
 /** Newton stops when the update (or the remaining error predicted from the contraction rate) is below this fraction of the step tolerance (Hairer & Wanner 1996, §IV.8). */
 const NEWTON_TOL = 0.01;
+/** Largest step-size growth factor after an accepted step. */
+const MAX_GROWTH = 4;
 
 export class ElectrodeSimulator {
   readonly material: Material;
@@ -1055,7 +1057,7 @@ export class ElectrodeSimulator {
       }
       const vBefore = this.voltage;
       this.accept();
-      const grow = err > 0 ? Math.min(4, Math.max(0.2, 0.9 * err ** (-1 / 3))) : 4;
+      const grow = err > 0 ? Math.min(MAX_GROWTH, Math.max(0.2, 0.9 * err ** (-1 / 3))) : MAX_GROWTH;
       if (!clipped || grow < 1) this.hNext = h * grow;
       onStep?.(this, h);
       if (stop.voltageRateBelow !== undefined && this.stats.acceptedSteps > 1) {
