@@ -119,3 +119,28 @@ test("electrochemical-shock critical grain size scales as Γ/Δε² (Clarke 1980
   // 1 J/m², Δε = 0.02: w = (2/3)·57.69e9·(11/21)·4e-4 = 8.059e6 J/m³ → d_c = 3/w = 372 nm
   assert.ok(Math.abs(d1 - 3.7225e-7) / 3.7225e-7 < 1e-3, `d_c = ${d1}`);
 });
+
+test("sphere stresses match a SciPy quadrature reference for a non-polynomial profile", async () => {
+  const { readFileSync } = await import("node:fs");
+  const ref = JSON.parse(
+    readFileSync(new URL("../fixtures/mechanics/sphere_stress.json", import.meta.url), "utf8"),
+  );
+  const { R_m: R, c0, A, B } = ref;
+  const n = 4000;
+  const r = grid(n, R);
+  const c = r.map((ri) => c0 + A * Math.exp((-3 * ri * ri) / (R * R)) + B * (ri / R) ** 3);
+  const s = sphereDiffusionStress(
+    r,
+    c,
+    { youngsModulus: ref.E_Pa, poissonRatio: ref.nu },
+    ref.Omega_m3_per_mol,
+    c0,
+  );
+  const scale = (ref.Omega_m3_per_mol * ref.E_Pa * A) / (3 * (1 - ref.nu));
+  for (const p of ref.points) {
+    const i = Math.round((p.r_m / R) * n);
+    // piecewise-linear profile on 4000 intervals: O(h²) ≈ 1e-7 of the stress scale
+    assert.ok(Math.abs(s.radial[i] - p.radial_Pa) < 1e-6 * scale, `σr at ${p.r_m}`);
+    assert.ok(Math.abs(s.hoop[i] - p.hoop_Pa) < 1e-6 * scale, `σθ at ${p.r_m}`);
+  }
+});
