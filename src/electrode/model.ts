@@ -299,6 +299,10 @@ export class ElectrodeSimulator {
   /** Steps since y = A⁻¹c was refreshed, and Newton iterations of the last attempt. */
   private ySteps = 1e9;
   private lastNewton = 0;
+  /** Attempts rejected only by the composition-change cap (diagnostics). */
+  capHits = 0;
+  /** Largest node x change of the last attempt. */
+  private trialDx = 0;
   /** Network potentials and voltage of the previous accepted step (for the predictor). */
   private readonly phi1: Float64Array;
   private v1 = 0;
@@ -943,7 +947,11 @@ export class ElectrodeSimulator {
       const d = Math.abs(v - x0[j]);
       if (d > dxMax) dxMax = d;
     }
-    if (dxMax > this.dxMax) err = Math.max(err, 1.01 * (dxMax / this.dxMax) ** 3);
+    this.trialDx = dxMax;
+    if (dxMax > this.dxMax) {
+      if (err <= 1) this.capHits++;
+      err = Math.max(err, 1.01 * (dxMax / this.dxMax) ** 3);
+    }
     // consistent charge quadrature (c0 Q_{n+1} + c1 Q_n + c2 Q_{n−1})/h = I_{n+1}
     let I = 0;
     for (let p = 0; p < P; p++) I += this.iLin[p];
@@ -1057,7 +1065,9 @@ export class ElectrodeSimulator {
       }
       const vBefore = this.voltage;
       this.accept();
-      const grow = err > 0 ? Math.min(MAX_GROWTH, Math.max(0.2, 0.9 * err ** (-1 / 3))) : MAX_GROWTH;
+      let grow = err > 0 ? Math.min(MAX_GROWTH, Math.max(0.2, 0.9 * err ** (-1 / 3))) : MAX_GROWTH;
+      // the x change grows in proportion to the step: propose a step that respects the cap
+      if (this.trialDx > 0) grow = Math.min(grow, Math.max(0.2, (0.8 * this.dxMax) / this.trialDx));
       if (!clipped || grow < 1) this.hNext = h * grow;
       onStep?.(this, h);
       if (stop.voltageRateBelow !== undefined && this.stats.acceptedSteps > 1) {
