@@ -96,8 +96,8 @@ describe("convergence of onset times (first charge, 40 particles, low κ)", () =
     const ref = onsets({ absoluteTolerance: 2.5e-6, relativeTolerance: 2.5e-6 });
     const e1 = maxDiff(onsets({ absoluteTolerance: 4e-4, relativeTolerance: 4e-4 }), ref);
     const e2 = maxDiff(onsets({ absoluteTolerance: 1e-4, relativeTolerance: 1e-4 }), ref);
-    // measured: 180 s and 18 s of a ≈20 h charge
-    assert.ok(e2 < e1 / 3 && e2 < 120, `${e1} s, ${e2} s`);
+    // measured: 152 s and 46 s of a ≈20 h charge (17 s at 2.5e-5)
+    assert.ok(e2 < e1 / 2 && e2 < 120, `${e1} s, ${e2} s`);
   });
 
   it("radial mesh: onset errors fall with the number of shells", () => {
