@@ -12,7 +12,8 @@
  *
  * JSON: `{ "unit": "um", "particles": [{ "x": …, "y": …, "z": …, "radius": …, "covered"?: …,
  * "parent"?: … }], "contacts"?: [[i, j], …] }`; explicit contacts replace the gap rule for
- * particle–particle contacts.
+ * particle–particle contacts. For CSV lists, contacts (e.g. a tomography label adjacency)
+ * come from a second CSV with columns `i,j` (0-based row indices): `parseContactCsv`.
  */
 import { InputError } from "../errors.js";
 import {
@@ -130,6 +131,55 @@ export function parseParticleCsv(text: string, options: { file?: string } = {}):
   if (!header)
     throw new InputError("empty particle list", { file, expected: "a header row and one row per particle" });
   if (out.x.length === 0) throw new InputError("no particles in the list", { file, line: headerLine });
+  return out;
+}
+
+/**
+ * Parse a contact list CSV (header `i,j`, 0-based particle indices) for `particles` particles.
+ * Returns the pairs; throws InputError naming the line on a bad row.
+ */
+export function parseContactCsv(
+  text: string,
+  particles: number,
+  options: { file?: string } = {},
+): [number, number][] {
+  const file = options.file;
+  const out: [number, number][] = [];
+  let header = false;
+  const lines = text.split(/\r?\n/);
+  for (let li = 0; li < lines.length; li++) {
+    const raw = lines[li].trim();
+    if (raw === "" || raw.startsWith("#")) continue;
+    const cells = raw.split(/[,;\t]/).map((c) => c.trim());
+    if (!header) {
+      if (cells[0]?.toLowerCase() !== "i" || cells[1]?.toLowerCase() !== "j") {
+        throw new InputError("contact list needs a header i,j", { file, line: li + 1, expected: "i,j" });
+      }
+      header = true;
+      continue;
+    }
+    const i = Number(cells[0]);
+    const j = Number(cells[1]);
+    if (
+      !Number.isInteger(i) ||
+      !Number.isInteger(j) ||
+      i < 0 ||
+      j < 0 ||
+      i >= particles ||
+      j >= particles ||
+      i === j
+    ) {
+      throw new InputError("contact must be a pair of distinct particle indices", {
+        file,
+        line: li + 1,
+        value: raw,
+        expected: `0 ≤ i, j < ${particles}, i ≠ j`,
+      });
+    }
+    out.push([i, j]);
+  }
+  if (!header)
+    throw new InputError("empty contact list", { file, expected: "a header i,j and one row per contact" });
   return out;
 }
 

@@ -121,6 +121,36 @@ describe("cathodelab electrode", () => {
     const s = JSON.parse(out);
     assert.equal(s.microstructure.particles, 3);
     assert.equal(s.microstructure.coveredFraction, 1 / 3);
+    // explicit contacts from a CSV: 0–1 (also overlapping), 0–2 (9 µm apart: only from the
+    // list); the overlapping pair 1–2 is kept by the overlap rule → 3 contacts
+    const contacts = join(dir, "contacts.csv");
+    writeFileSync(contacts, "i,j\n0,1\n0,2\n");
+    const withContacts = await run(
+      "--material",
+      "NMC532",
+      "--particles-file",
+      file,
+      "--contacts-file",
+      contacts,
+      "--protocol",
+      "Charge at C/20 until 4.0 V",
+      "--json",
+    );
+    assert.equal(withContacts.code, 0);
+    assert.equal(JSON.parse(withContacts.out).microstructure.particleContacts, 3);
+    writeFileSync(contacts, "i,j\n0,7\n");
+    const bad = await run(
+      "--material",
+      "NMC532",
+      "--particles-file",
+      file,
+      "--contacts-file",
+      contacts,
+      "--protocol",
+      "Charge at C/20 until 4.0 V",
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /line 2/);
   });
 
   it("sweeps a parameter on worker threads", async () => {

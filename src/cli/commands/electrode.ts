@@ -9,7 +9,12 @@ import { availableParallelism } from "node:os";
 import { extname } from "node:path";
 import { Worker } from "node:worker_threads";
 import { activationMap, intensityHeatMap, tracesFigure, voltageFigure } from "../../electrode/figures.js";
-import { type ParticleList, parseParticleCsv, parseParticleJson } from "../../electrode/import.js";
+import {
+  type ParticleList,
+  parseContactCsv,
+  parseParticleCsv,
+  parseParticleJson,
+} from "../../electrode/import.js";
 import { opticalIntensity } from "../../electrode/optical.js";
 import { type ElectrodeStudy, type ElectrodeSummary, simulateElectrode } from "../../electrode/simulate.js";
 import { type ElectrodeSpec, studyOptionsFromSpec } from "../../electrode/spec.js";
@@ -26,6 +31,7 @@ const OPTIONS = {
   material: { type: "string" },
   particles: { type: "string" },
   "particles-file": { type: "string" },
+  "contacts-file": { type: "string" },
   coverage: { type: "string" },
   protocol: { type: "string" },
   "protocol-file": { type: "string" },
@@ -89,6 +95,8 @@ Required:
   --material NAME            NMC111, NMC532 (seed 003), NMC622, NMC811 or NCA
   --particles N              number of particles (10 ... 100000), or instead:
   --particles-file FILE      particle list (.csv: x,y,z,radius [m] or x_um,...; .json)
+  --contacts-file FILE       with a .csv particle list: contacts i,j (0-based rows), replacing
+                             the gap rule (e.g. a tomography label adjacency)
   --protocol TEXT            e.g. "Repeat 2 times: Charge at C/20 until 4.3 V; Hold at 4.3 V
                              until C/50; Discharge at C/20 until 2.5 V" (C-rate of the electrode)
   --protocol-file FILE       instead of --protocol: .txt, .json or .yaml
@@ -549,6 +557,21 @@ export const command: Command = {
     const protocol = readProtocol(values);
     const file = stringOption(values, "particles-file");
     const list = file !== undefined ? readParticleFile(file) : undefined;
+    const contactsFile = stringOption(values, "contacts-file");
+    if (contactsFile !== undefined) {
+      if (!list) throw new InputError("--contacts-file needs --particles-file", { field: "--contacts-file" });
+      let text: string;
+      try {
+        text = readFileSync(contactsFile, "utf8");
+      } catch {
+        throw new InputError("cannot read contact file", {
+          file: contactsFile,
+          field: "--contacts-file",
+          expected: "a readable .csv file",
+        });
+      }
+      list.contacts = parseContactCsv(text, list.x.length, { file: contactsFile });
+    }
     const baseSpec = specFromValues(values, protocol, list);
     const sweepText = stringOption(values, "sweep");
     const outDir = stringOption(values, "out");
