@@ -90,7 +90,7 @@ export interface NetworkOptions {
   carbonDegree?: number;
   /**
    * Particle–particle contact when the gap between surfaces is below this fraction of the
-   * pair's mean radius (default 0.25; a binder bridge or near touch).
+   * pair's mean radius (default 0.25 in 3D, 0.5 in 2D; a binder bridge or near touch).
    */
   contactGap?: number;
   /** Contact-spot radius as a fraction of the smaller particle's radius (default 0.2). */
@@ -405,7 +405,9 @@ export function buildNetwork(
   const coverage = checkFraction(options.coverage ?? 0.6, "coverage");
   const carbonPer = checkFraction(options.carbonPerParticle ?? 1, "carbonPerParticle", 0, 100);
   const degree = checkFraction(options.carbonDegree ?? 4, "carbonDegree", 0.5, 50);
-  const gapFrac = checkFraction(options.contactGap ?? 0.25, "contactGap", 0, 5);
+  // a 2D cross-section loses the out-of-plane neighbours: a wider gap keeps a comparable
+  // coordination (≈2 instead of ≈1 at 0.25)
+  const gapFrac = checkFraction(options.contactGap ?? (dim === 2 ? 0.5 : 0.25), "contactGap", 0, 5);
   const aFrac = checkFraction(options.contactRadiusFraction ?? 0.2, "contactRadiusFraction", 1e-4, 1);
   const P = particles.count;
   let rMax = 0;

@@ -111,7 +111,7 @@ Microstructure:
   --cracked F                fraction of particles split into two fragments (default 0)
   --carbon-degree K          mean carbon strands per junction (connectivity, default 4)
   --carbon-per-particle C    carbon junctions per particle (default 1)
-  --contact-gap G            particle contact if gap < G x mean radius (default 0.25)
+  --contact-gap G            particle contact if gap < G x mean radius (default 0.25; 2D: 0.5)
 
 Model:
   --carbon-conductivity K    carbon-binder conductivity, e.g. 1e4S/m (default 1e4 S/m)
