@@ -126,7 +126,10 @@ function sent(n: number): void {
       peakU = uy;
     }
     steps++;
-    if (steps % 20 === 0) console.error(`SENT step ${steps}: u = ${(uy * 1e3).toExponential(3)} mm, F = ${(F * 1e-6).toFixed(4)} kN/mm`);
+    if (steps % 20 === 0)
+      console.error(
+        `SENT step ${steps}: u = ${(uy * 1e3).toExponential(3)} mm, F = ${(F * 1e-6).toFixed(4)} kN/mm`,
+      );
     if (F < 0.3 * peak) break;
   }
   const kNperMm = peak * 1e-6;

@@ -329,7 +329,11 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
       base,
       eigen,
       u,
-      { damageTolerance: options.damageTolerance ?? 5e-3, maxStaggered: options.maxStaggered ?? 25, elasticTolerance: 1e-6 },
+      {
+        damageTolerance: options.damageTolerance ?? 5e-3,
+        maxStaggered: options.maxStaggered ?? 25,
+        elasticTolerance: 1e-6,
+      },
       work,
     );
     elastic.cellStress(u, eigen, stress);
