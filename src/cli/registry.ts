@@ -57,9 +57,31 @@ export const COMMANDS: CommandEntry[] = [
     summary: "phase-field fracture of a polycrystalline particle during charge (seed 001)",
     load: async () => (await import("./commands/fracture.js")).command,
   },
-  { name: "electrode", summary: "electrode network model: asynchronous first charge, synchrony, first-cycle loss (seed 003)", load: async () => (await import("./commands/electrode.js")).command },
-  { name: "serve", summary: "serve the browser lab on http://127.0.0.1:8080 (computes in the browser)", load: async () => (await import("./commands/serve.js")).command },
-  { name: "xrdct", summary: "XRD-CT lattice maps: cell volume, per-particle distributions, outliers, Li content (seed 004)", load: async () => (await import("./commands/xrdct.js")).command },
-  { name: "optical", summary: "operando optical sequences: per-particle intensity, onsets, synchrony; virtual microscope (seed 003)", load: async () => (await import("./commands/optical.js")).command },
-  { name: "afm", summary: "ESM / C-AFM / topography maps: per-particle statistics, edge-core gradients, SOC trends (seed 002)", load: async () => (await import("./commands/afm.js")).command },
+  {
+    name: "electrode",
+    summary: "electrode network model: asynchronous first charge, synchrony, first-cycle loss (seed 003)",
+    load: async () => (await import("./commands/electrode.js")).command,
+  },
+  {
+    name: "serve",
+    summary: "serve the browser lab on http://127.0.0.1:8080 (computes in the browser)",
+    load: async () => (await import("./commands/serve.js")).command,
+  },
+  {
+    name: "xrdct",
+    summary: "XRD-CT lattice maps: cell volume, per-particle distributions, outliers, Li content (seed 004)",
+    load: async () => (await import("./commands/xrdct.js")).command,
+  },
+  {
+    name: "optical",
+    summary:
+      "operando optical sequences: per-particle intensity, onsets, synchrony; virtual microscope (seed 003)",
+    load: async () => (await import("./commands/optical.js")).command,
+  },
+  {
+    name: "afm",
+    summary:
+      "ESM / C-AFM / topography maps: per-particle statistics, edge-core gradients, SOC trends (seed 002)",
+    load: async () => (await import("./commands/afm.js")).command,
+  },
 ];
