@@ -8,7 +8,7 @@
  */
 import { onsetSpread, progressDispersion } from "../analysis/synchrony/index.js";
 import { InputError } from "../errors.js";
-import { CUTOFF_MARGIN_ABOVE, CUTOFF_MARGIN_BELOW } from "../protocol/runner.js";
+import { CUTOFF_MARGIN_ABOVE, CUTOFF_MARGIN_BELOW, stopConditionsFor } from "../protocol/runner.js";
 import type { CurrentSpec, Protocol, SourceSpan, Step, StopCondition } from "../protocol/steps.js";
 import type { ElectrodeControl, ElectrodeSimulator, ElectrodeStop, ElectrodeStopReason } from "./model.js";
 
@@ -293,32 +293,8 @@ export function runElectrodeProtocol(
   const currentMagnitude = (spec: CurrentSpec) =>
     "cRate" in spec ? (spec.cRate * sim.nominalCapacity) / 3600 : spec.current;
 
-  const stopsFor = (until: readonly StopCondition[], direction: 1 | -1 | 0): ElectrodeStop => {
-    const stop: ElectrodeStop = {};
-    for (const c of until) {
-      switch (c.kind) {
-        case "voltage": {
-          const dir = direction !== 0 ? direction : c.voltage >= sim.voltage ? 1 : -1;
-          if (dir > 0) stop.voltageAbove = Math.min(stop.voltageAbove ?? Number.POSITIVE_INFINITY, c.voltage);
-          else stop.voltageBelow = Math.max(stop.voltageBelow ?? Number.NEGATIVE_INFINITY, c.voltage);
-          break;
-        }
-        case "time":
-          stop.endTime = Math.min(stop.endTime ?? Number.POSITIVE_INFINITY, sim.time + c.duration);
-          break;
-        case "current":
-          stop.currentBelow = Math.max(stop.currentBelow ?? 0, currentMagnitude(c.below));
-          break;
-        case "voltageRate":
-          stop.voltageRateBelow = Math.max(stop.voltageRateBelow ?? 0, c.rate);
-          break;
-        case "charge":
-          stop.chargeMagnitude = Math.min(stop.chargeMagnitude ?? Number.POSITIVE_INFINITY, c.charge);
-          break;
-      }
-    }
-    return stop;
-  };
+  const stopsFor = (until: readonly StopCondition[], direction: 1 | -1 | 0): ElectrodeStop =>
+    stopConditionsFor(until, direction, sim.time, sim.voltage, currentMagnitude);
 
   const runSegment = (
     type: string,

@@ -179,6 +179,46 @@ export function validateProtocol(sim: ParticleSimulator, protocol: Protocol): vo
 }
 
 /**
+ * Translate a step's stop conditions into the integrator's absolute thresholds: a voltage
+ * cut-off is approached from below on charge (direction 1), from above on discharge (−1) and,
+ * for rests and holds (0), from the side the present voltage [V] lies on; durations [s] become
+ * end times after `time`; current cut-offs become magnitudes [A] through `currentMagnitude`.
+ * Shared by the single-particle and the electrode runners.
+ */
+export function stopConditionsFor(
+  until: readonly StopCondition[],
+  direction: 1 | -1 | 0,
+  time: number,
+  voltage: number,
+  currentMagnitude: (spec: CurrentSpec) => number,
+): StopConditions {
+  const stop: StopConditions = {};
+  for (const c of until) {
+    switch (c.kind) {
+      case "voltage": {
+        const dir = direction !== 0 ? direction : c.voltage >= voltage ? 1 : -1;
+        if (dir > 0) stop.voltageAbove = Math.min(stop.voltageAbove ?? Number.POSITIVE_INFINITY, c.voltage);
+        else stop.voltageBelow = Math.max(stop.voltageBelow ?? Number.NEGATIVE_INFINITY, c.voltage);
+        break;
+      }
+      case "time":
+        stop.endTime = Math.min(stop.endTime ?? Number.POSITIVE_INFINITY, time + c.duration);
+        break;
+      case "current":
+        stop.currentBelow = Math.max(stop.currentBelow ?? 0, currentMagnitude(c.below));
+        break;
+      case "voltageRate":
+        stop.voltageRateBelow = Math.max(stop.voltageRateBelow ?? 0, c.rate);
+        break;
+      case "charge":
+        stop.chargeMagnitude = Math.min(stop.chargeMagnitude ?? Number.POSITIVE_INFINITY, c.charge);
+        break;
+    }
+  }
+  return stop;
+}
+
+/**
  * Run `protocol` on `sim` from its present state.
  */
 export function runProtocol(sim: ParticleSimulator, protocol: Protocol, options: RunOptions = {}): RunResult {
@@ -246,33 +286,8 @@ export function runProtocol(sim: ParticleSimulator, protocol: Protocol, options:
     return reason;
   };
 
-  const stopsFor = (until: readonly StopCondition[], direction: 1 | -1 | 0): StopConditions => {
-    const stop: StopConditions = {};
-    for (const c of until) {
-      switch (c.kind) {
-        case "voltage": {
-          const v = c.voltage;
-          const dir = direction !== 0 ? direction : v >= sim.voltage ? 1 : -1;
-          if (dir > 0) stop.voltageAbove = Math.min(stop.voltageAbove ?? Number.POSITIVE_INFINITY, v);
-          else stop.voltageBelow = Math.max(stop.voltageBelow ?? Number.NEGATIVE_INFINITY, v);
-          break;
-        }
-        case "time":
-          stop.endTime = Math.min(stop.endTime ?? Number.POSITIVE_INFINITY, sim.time + c.duration);
-          break;
-        case "current":
-          stop.currentBelow = Math.max(stop.currentBelow ?? 0, currentMagnitude(sim, c.below));
-          break;
-        case "voltageRate":
-          stop.voltageRateBelow = Math.max(stop.voltageRateBelow ?? 0, c.rate);
-          break;
-        case "charge":
-          stop.chargeMagnitude = Math.min(stop.chargeMagnitude ?? Number.POSITIVE_INFINITY, c.charge);
-          break;
-      }
-    }
-    return stop;
-  };
+  const stopsFor = (until: readonly StopCondition[], direction: 1 | -1 | 0): StopConditions =>
+    stopConditionsFor(until, direction, sim.time, sim.voltage, (spec) => currentMagnitude(sim, spec));
 
   const execute = (list: readonly Step[], cycle: number) => {
     for (const step of list) {

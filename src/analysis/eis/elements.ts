@@ -280,31 +280,44 @@ export const WARBURG_SHORT: ElementType = {
     { name: "tau", unit: "s", ...POS, description: "diffusion time constant L²/D" },
   ],
   evaluate(omega, p, o, out, grad) {
-    const z0 = p[o];
-    const tau = p[o + 1];
-    diffusionFunctions(omega * tau);
-    const fRe = 1 + diffusionScratch[0];
-    const fIm = diffusionScratch[1];
-    const ff = fRe * fRe + fIm * fIm;
-    // 1/f
-    const bRe = fRe / ff;
-    const bIm = -fIm / ff;
-    out[0] = z0 * bRe;
-    out[1] = z0 * bIm;
-    if (grad) {
-      grad[0] = bRe;
-      grad[1] = bIm;
-      // ∂Z/∂τ = −Z0·h/(2τ f²) = −Z0/(2τ)·h·(1/f)²
-      const b2Re = bRe * bRe - bIm * bIm;
-      const b2Im = 2 * bRe * bIm;
-      const hRe = diffusionScratch[2];
-      const hIm = diffusionScratch[3];
-      const k = -z0 / (2 * tau);
-      grad[2] = k * (hRe * b2Re - hIm * b2Im);
-      grad[3] = k * (hRe * b2Im + hIm * b2Re);
-    }
+    // Z = Z0·tanh(s)/s = Z0/(s·coth s) = Z0/(1 + g), g = s·coth(s) − 1
+    reciprocalDiffusion(p[o], p[o + 1], omega, 1, out, grad);
   },
 };
+
+/**
+ * Z = A/(shift + g) and its parameter gradient, with g and h from `diffusionFunctions(ωτ)`
+ * (∂g/∂τ = h/(2τ)): the common form of the transmissive (shift 1) and spherical (shift 0)
+ * finite-diffusion elements. ∂Z/∂A = 1/f, ∂Z/∂τ = −A·h/(2τ f²).
+ */
+function reciprocalDiffusion(
+  amplitude: number,
+  tau: number,
+  omega: number,
+  shift: number,
+  out: Float64Array,
+  grad: Float64Array | null,
+): void {
+  diffusionFunctions(omega * tau);
+  const fRe = shift + diffusionScratch[0];
+  const fIm = diffusionScratch[1];
+  const ff = fRe * fRe + fIm * fIm;
+  const bRe = fRe / ff;
+  const bIm = -fIm / ff;
+  out[0] = amplitude * bRe;
+  out[1] = amplitude * bIm;
+  if (grad) {
+    grad[0] = bRe;
+    grad[1] = bIm;
+    const b2Re = bRe * bRe - bIm * bIm;
+    const b2Im = 2 * bRe * bIm;
+    const hRe = diffusionScratch[2];
+    const hIm = diffusionScratch[3];
+    const k = -amplitude / (2 * tau);
+    grad[2] = k * (hRe * b2Re - hIm * b2Im);
+    grad[3] = k * (hRe * b2Im + hIm * b2Re);
+  }
+}
 
 export const WARBURG_SPHERE: ElementType = {
   type: "Wsph",
@@ -314,29 +327,8 @@ export const WARBURG_SPHERE: ElementType = {
     { name: "tau", unit: "s", ...POS, description: "diffusion time Rp²/D" },
   ],
   evaluate(omega, p, o, out, grad) {
-    const rd = p[o];
-    const tau = p[o + 1];
-    diffusionFunctions(omega * tau);
-    const gRe = diffusionScratch[0];
-    const gIm = diffusionScratch[1];
-    const gg = gRe * gRe + gIm * gIm;
-    // 1/g
-    const bRe = gRe / gg;
-    const bIm = -gIm / gg;
-    out[0] = rd * bRe;
-    out[1] = rd * bIm;
-    if (grad) {
-      grad[0] = bRe;
-      grad[1] = bIm;
-      // ∂Z/∂τ = −R_D·h/(2τ g²)
-      const b2Re = bRe * bRe - bIm * bIm;
-      const b2Im = 2 * bRe * bIm;
-      const hRe = diffusionScratch[2];
-      const hIm = diffusionScratch[3];
-      const k = -rd / (2 * tau);
-      grad[2] = k * (hRe * b2Re - hIm * b2Im);
-      grad[3] = k * (hRe * b2Im + hIm * b2Re);
-    }
+    // Z = R_D/g with g = s·coth(s) − 1 = (s − tanh s)/tanh s
+    reciprocalDiffusion(p[o], p[o + 1], omega, 0, out, grad);
   },
 };
 
