@@ -21,6 +21,7 @@ import {
   generatePolycrystal,
   PHASE_BINDER,
   PHASE_GRAIN,
+  PHASE_VOID,
   type Polycrystal,
 } from "./polycrystal.js";
 
@@ -40,6 +41,12 @@ export interface FractureRunOptions {
   grains: number;
   /** Outer radius of the binder shell [m] (seed 001: 10 µm); omit for a bare particle. */
   binderShellRadius?: number;
+  /**
+   * Outer surface of the binder shell: "free" (default; the particle and shell float) or
+   * "clamped" (zero displacement, the shell held by the surrounding electrode, a common
+   * boundary condition for such models). Needs `binderShellRadius`.
+   */
+  shellOuter?: "free" | "clamped";
   /** Binder Young's modulus [Pa] (seed 001: 0.3 GPa). */
   binderModulus?: number;
   /** Void stiffness as a fraction of the grain modulus [-] (default 1e-6). */
@@ -69,6 +76,12 @@ export interface FractureRunOptions {
   centralPorosity?: { radius: number; fraction: number };
   /** Radial Li profile per step: x at normalised radius ρ = r/R ∈ [0, 1] for mean x. */
   lithiumProfile?: (meanX: number, rho: number) => number;
+  /**
+   * Relative residual ‖f − Ku‖/‖f‖ of each elastic solve (default 1e-3). At 256² (NMC811, 130
+   * steps through crack growth) 1e-3 and 1e-6 give the same initiation voltage and cracked
+   * fraction (1.64 % vs 1.65 %); the staggered damage tolerance, not this, limits the accuracy.
+   */
+  elasticTolerance?: number;
   /** Staggered tolerance on max |Δd| (default 5e-3) and iteration cap per step (default 25). */
   damageTolerance?: number;
   maxStaggered?: number;
@@ -225,6 +238,97 @@ export function disconnectedGrains(
   return { fraction: intactCells > 0 ? lost / intactCells : 0, grains };
 }
 
+/**
+ * Initial guess for the next load step's displacement. With uniform x the eigenstrain of every
+ * grain is a·I + b·n⊗n (a = ε_a, b = ε_c − ε_a), so for fixed damage the displacement is
+ * exactly u = a·U₁ + b·U₂. Two previous solutions (u_now for (a₁, b₁), u_old for (a₀, b₀))
+ * determine U₁, U₂, and u_new = α·u_now + β·u_old with α a₁ + β a₀ = a₂, α b₁ + β b₀ = b₂.
+ * Exact while the damage does not change; otherwise (and for radial Li profiles) a
+ * second-order extrapolation that lets PCG start close to the answer. Falls back to scaling
+ * u_now when the two previous loads are (nearly) proportional. Shifts u_now into u_old.
+ */
+export function predictDisplacement(
+  u: Float64Array,
+  uOld: Float64Array,
+  now: { a: number; b: number },
+  old: { a: number; b: number },
+  a2: number,
+  b2: number,
+): void {
+  const det = now.a * old.b - old.a * now.b;
+  const scale = Math.hypot(now.a, now.b) * Math.hypot(old.a, old.b);
+  let alpha: number;
+  let beta: number;
+  if (Math.abs(det) > 1e-3 * scale && scale > 0) {
+    alpha = (a2 * old.b - old.a * b2) / det;
+    beta = (now.a * b2 - a2 * now.b) / det;
+  } else {
+    const n2 = now.a * now.a + now.b * now.b;
+    alpha = n2 > 0 ? (a2 * now.a + b2 * now.b) / n2 : 0;
+    beta = 0;
+  }
+  for (let i = 0; i < u.length; i++) {
+    const un = u[i];
+    u[i] = alpha * un + beta * uOld[i];
+    uOld[i] = un;
+  }
+  old.a = now.a;
+  old.b = now.b;
+  now.a = a2;
+  now.b = b2;
+}
+
+/**
+ * Initial damage for the next load step: linear extrapolation d + (d − d_old), kept within
+ * [d, 1]. Only the first elastic solve of the step sees it: the damage equation is then solved
+ * from the history field alone, and the staggered check compares that solution with this
+ * guess, so a good guess saves a staggered iteration and a poor one costs nothing but an
+ * iteration. Shifts d into d_old.
+ */
+function predictDamage(damage: Float64Array, damageOld: Float64Array): void {
+  for (let c = 0; c < damage.length; c++) {
+    const d = damage[c];
+    const next = d + (d - damageOld[c]);
+    damageOld[c] = d;
+    damage[c] = next < d ? d : next > 1 ? 1 : next;
+  }
+}
+
+/**
+ * Clamp the binder shell's outer surface: fix every node outside the particle radius that
+ * touches a void cell (the shell's outer boundary and the void around it).
+ */
+function clampOutsideShell(poly: Polycrystal, fixed: Uint8Array): void {
+  const { dim, n, phase } = poly;
+  const m = n + 1;
+  const mz = dim === 3 ? m : 1;
+  const R = poly.particleRadius;
+  for (let k = 0; k < mz; k++)
+    for (let j = 0; j < m; j++)
+      for (let i = 0; i < m; i++) {
+        const x = i * poly.spacing - poly.side / 2;
+        const y = j * poly.spacing - poly.side / 2;
+        const z = dim === 3 ? k * poly.spacing - poly.side / 2 : 0;
+        if (x * x + y * y + z * z <= R * R) continue;
+        let touchesVoid = false;
+        for (let dk = dim === 3 ? -1 : 0; dk <= 0 && !touchesVoid; dk++)
+          for (let dj = -1; dj <= 0 && !touchesVoid; dj++)
+            for (let di = -1; di <= 0; di++) {
+              const ci = i + di;
+              const cj = j + dj;
+              const ck = k + dk;
+              if (ci < 0 || cj < 0 || ck < 0 || ci >= n || cj >= n || (dim === 3 && ck >= n)) continue;
+              if (phase[ci + n * (cj + n * ck)] === PHASE_VOID) {
+                touchesVoid = true;
+                break;
+              }
+            }
+        if (!touchesVoid) continue;
+        const node = i + m * (j + m * k);
+        for (let d = 0; d < dim; d++) fixed[dim * node + d] = 1;
+      }
+}
+
 /** Run the charge. See FractureRunOptions for units and defaults. */
 export function runFracture(options: FractureRunOptions): FractureRunResult {
   const mat = options.material;
@@ -265,7 +369,13 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
   for (let c = 0; c < cells; c++)
     base[c] = poly.phase[c] === PHASE_GRAIN ? E : poly.phase[c] === PHASE_BINDER ? binderE : voidE;
 
-  const elastic = new ElasticitySolver({ dim, n, spacing: h }, nu);
+  const fixed = ElasticitySolver.boxBoundaryMask(dim, n);
+  if (options.shellOuter === "clamped") {
+    if (options.binderShellRadius === undefined)
+      throw new RangeError("shellOuter 'clamped' needs a binder shell");
+    clampOutsideShell(poly, fixed);
+  }
+  const elastic = new ElasticitySolver({ dim, n, spacing: h }, nu, fixed);
   const field = new PhaseField({ dim, n, spacing: h }, { length: ell, split: options.split ?? "amor" });
   for (let c = 0; c < cells; c++) {
     if (poly.phase[c] !== PHASE_GRAIN) continue;
@@ -300,9 +410,16 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
   };
   const steps: FractureStepResult[] = [];
   let initiation: FractureRunResult["initiation"] = null;
+  // predictor: displacement of the step before last and the load coefficients of both
+  const uOld = new Float64Array(elastic.dofCount);
+  const coeffOld = { a: 0, b: 0 };
+  const coeffNow = { a: 0, b: 0 };
+  const damageOld = new Float64Array(cells);
   for (let s = 1; s <= stepLimit; s++) {
     const xMean = xStart + ((xEnd - xStart) * s) / nSteps;
     const mean = latticeStrain(mat, xMean, xStart);
+    predictDisplacement(u, uOld, coeffNow, coeffOld, mean.a, mean.c - mean.a);
+    predictDamage(field.damage, damageOld);
     for (let c = 0; c < cells; c++) {
       const g = poly.grain[c];
       if (g < 0) continue;
@@ -332,7 +449,7 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
       {
         damageTolerance: options.damageTolerance ?? 5e-3,
         maxStaggered: options.maxStaggered ?? 25,
-        elasticTolerance: 1e-6,
+        elasticTolerance: options.elasticTolerance ?? 1e-3,
       },
       work,
     );

@@ -51,6 +51,7 @@ export class PhaseField {
   readonly damageable: Uint8Array;
   private readonly diag: Float64Array;
   private readonly faceCoef: Float64Array; // per cell per positive axis: coefficient of the face towards +axis
+  private work: Float64Array[] | null = null;
 
   constructor(grid: { dim: 2 | 3; n: number; spacing: number }, options: PhaseFieldOptions) {
     this.dim = grid.dim;
@@ -139,20 +140,26 @@ export class PhaseField {
       this.diag[c] = this.damageable[c] ? Gc[c] / l + 2 * this.history[c] : 1;
       for (let a = 0; a < dim; a++) this.faceCoef[dim * c + a] = 0;
     }
-    for (let c = 0; c < cellCount; c++) {
-      if (!this.damageable[c]) continue;
-      for (let a = 0; a < dim; a++) {
-        const nb = this.neighbour(c, a, 1);
-        if (nb < 0 || !this.damageable[nb]) continue;
-        const g1 = Gc[c];
-        const g2 = Gc[nb];
-        const face = g1 + g2 > 0 ? (2 * g1 * g2) / (g1 + g2) : 0;
-        const k = (face * l) / (h * h);
-        this.faceCoef[dim * c + a] = k;
-        this.diag[c] += k;
-        this.diag[nb] += k;
-      }
-    }
+    const n = this.n;
+    const nz = dim === 3 ? n : 1;
+    for (let k = 0, c = 0; k < nz; k++)
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++, c++) {
+          if (!this.damageable[c]) continue;
+          for (let a = 0; a < dim; a++) {
+            const coord = a === 0 ? i : a === 1 ? j : k;
+            if (coord === n - 1) continue;
+            const nb = c + (a === 0 ? 1 : a === 1 ? n : n * n);
+            if (!this.damageable[nb]) continue;
+            const g1 = Gc[c];
+            const g2 = Gc[nb];
+            const face = g1 + g2 > 0 ? (2 * g1 * g2) / (g1 + g2) : 0;
+            const coef = (face * l) / (h * h);
+            this.faceCoef[dim * c + a] = coef;
+            this.diag[c] += coef;
+            this.diag[nb] += coef;
+          }
+        }
   }
 
   private applyOperator(x: Float64Array, y: Float64Array): void {
@@ -178,15 +185,16 @@ export class PhaseField {
     this.buildOperator();
     const N = this.cellCount;
     const d = this.damage;
-    const b = new Float64Array(N);
+    // work vectors, allocated once per field
+    if (!this.work) this.work = Array.from({ length: 5 }, () => new Float64Array(N));
+    const [b, r, z, p, q] = this.work;
     for (let c = 0; c < N; c++) {
       if (this.damageable[c]) b[c] = 2 * this.history[c];
-      else d[c] = 0;
+      else {
+        d[c] = 0;
+        b[c] = 0;
+      }
     }
-    const r = new Float64Array(N);
-    const z = new Float64Array(N);
-    const p = new Float64Array(N);
-    const q = new Float64Array(N);
     this.applyOperator(d, q);
     let rz = 0;
     let zMax = 0;
@@ -274,6 +282,12 @@ export interface StaggeredOptions {
   maxStaggered?: number;
   /** Elastic solver relative tolerance (default 1e-7). */
   elasticTolerance?: number;
+  /**
+   * Relative L1 drift of the degraded moduli after which the multigrid coarse levels are
+   * rebuilt (default 0.02; 0 rebuilds at every staggered iteration). See
+   * `ElasticitySolver.updateModulus`.
+   */
+  hierarchyDrift?: number;
 }
 
 export interface StaggeredResult {
@@ -315,21 +329,22 @@ export function staggeredLoadStep(
   while (it < maxIt) {
     it++;
     field.degradedModulus(baseModulus, w.modulus);
-    elastic.setModulus(w.modulus);
+    elastic.updateModulus(w.modulus, options.hierarchyDrift ?? 0.02);
     elastic.eigenstrainLoad(eigenstrain, w.load);
     elasticIterations += elastic.solve(w.load, u, { tolerance: options.elasticTolerance ?? 1e-7 }).iterations;
     elastic.cellStrain(u, w.strain);
     field.updateHistory(w.strain, eigenstrain, baseModulus, elastic.poissonRatio);
     w.previous.set(field.damage);
-    damageIterations += field.solveDamage().iterations;
+    // the damage solve only has to be well below the staggered tolerance on Δd
+    damageIterations += field.solveDamage(Math.min(1e-6, 1e-3 * tol)).iterations;
     change = 0;
     for (let c = 0; c < field.cellCount; c++)
       change = Math.max(change, Math.abs(field.damage[c] - w.previous[c]));
     if (change < tol) break;
   }
-  // leave the elastic state consistent with the final damage
+  // leave the elastic operator consistent with the final damage (outputs use it)
   field.degradedModulus(baseModulus, w.modulus);
-  elastic.setModulus(w.modulus);
+  elastic.updateModulus(w.modulus, options.hierarchyDrift ?? 0.02);
   field.commit();
   return { staggeredIterations: it, elasticIterations, damageIterations, damageChange: change };
 }

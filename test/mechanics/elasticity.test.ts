@@ -185,3 +185,107 @@ test("maxPrincipal of a diagonal and a rotated tensor", () => {
   // [[0,1,0],[1,0,0],[0,0,0]] has eigenvalues 1, −1, 0
   assert.ok(Math.abs(maxPrincipal([0, 0, 0, 0, 0, 1]) - 1) < 1e-14);
 });
+
+/** A damaged disc of grains: random c axes (a·I + b·n⊗n eigenstrain) and random degraded moduli. */
+function damagedGrains(n: number, seed: number) {
+  const L = 1e-6;
+  const h = L / n;
+  const cells = n * n;
+  const mod = new Float64Array(cells);
+  const axes = new Float64Array(3 * cells);
+  let state = seed;
+  const rand = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < n; i++) {
+      const c = i + n * j;
+      const r = Math.hypot((i + 0.5) * h - L / 2, (j + 0.5) * h - L / 2);
+      if (r > 0.4 * L) {
+        mod[c] = VOID;
+        continue;
+      }
+      // 8×8-cell "grains" share an axis; damage degrades some cells by up to 1e-4
+      const g = (i >> 3) + 97 * (j >> 3);
+      const t = Math.acos(1 - 2 * ((g * 0.618034) % 1));
+      const p = 2 * Math.PI * ((g * 0.414214) % 1);
+      axes[3 * c] = Math.sin(t) * Math.cos(p);
+      axes[3 * c + 1] = Math.sin(t) * Math.sin(p);
+      axes[3 * c + 2] = Math.cos(t);
+      mod[c] = E * (rand() < 0.2 ? 1e-4 + rand() : 1);
+    }
+  const eigen = (a: number, b: number): Float64Array => {
+    const e = new Float64Array(6 * cells);
+    for (let c = 0; c < cells; c++) {
+      if (mod[c] === VOID) continue;
+      const [x, y, z] = [axes[3 * c], axes[3 * c + 1], axes[3 * c + 2]];
+      e.set([a + b * x * x, a + b * y * y, a + b * z * z, b * y * z, b * x * z, b * x * y], 6 * c);
+    }
+    return e;
+  };
+  return { h, mod, eigen };
+}
+
+test("lazy multigrid rebuild: same solution, rebuilt only after the moduli drift", () => {
+  const n = 64;
+  const { h, mod, eigen } = damagedGrains(n, 5);
+  const eig = eigen(-0.01, 0.03);
+  const s = new ElasticitySolver({ dim: 2, n, spacing: h }, 0.3);
+  assert.equal(s.updateModulus(mod), true); // first call builds
+  const u0 = new Float64Array(s.dofCount);
+  s.solve(s.eigenstrainLoad(eig), u0, { tolerance: 1e-10 });
+  // change 0.5 % of the stiffness: below the 2 % drift, the coarse levels are kept
+  const mod2 = Float64Array.from(mod, (v, c) => (c % 200 === 0 && v > VOID ? 0.01 * v : v));
+  assert.equal(s.updateModulus(mod2), false);
+  const uLazy = new Float64Array(s.dofCount);
+  const lazy = s.solve(s.eigenstrainLoad(eig), uLazy, { tolerance: 1e-10 });
+  const fresh = new ElasticitySolver({ dim: 2, n, spacing: h }, 0.3);
+  fresh.setModulus(mod2);
+  const uFresh = new Float64Array(fresh.dofCount);
+  const full = fresh.solve(fresh.eigenstrainLoad(eig), uFresh, { tolerance: 1e-10 });
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < uFresh.length; i++) {
+    diff = Math.max(diff, Math.abs(uLazy[i] - uFresh[i]));
+    scale = Math.max(scale, Math.abs(uFresh[i]));
+  }
+  // same linear system to 1e-10 residual: displacements agree to ≈1e-8 of their scale
+  assert.ok(diff < 1e-7 * scale, `lazy vs fresh: ${diff / scale}`);
+  // the stale hierarchy costs at most a few iterations
+  assert.ok(lazy.iterations <= full.iterations + 5, `${lazy.iterations} vs ${full.iterations}`);
+  // halving every modulus is a 50 % drift: rebuilt
+  assert.equal(s.updateModulus(Float64Array.from(mod2, (v) => 0.5 * v)), true);
+});
+
+test("free damaged body: a uniform isotropic eigenstrain adds no stress, so stress scales with ε_c − ε_a", () => {
+  // why a uniform c-collapse cannot drive new damage in a free particle (docs/mechanics.md)
+  const n = 48;
+  const { h, mod, eigen } = damagedGrains(n, 9);
+  const s = new ElasticitySolver({ dim: 2, n, spacing: h }, 0.3);
+  s.setModulus(mod);
+  const stress = (a: number, b: number): Float64Array => {
+    const e = eigen(a, b);
+    const u = new Float64Array(s.dofCount);
+    s.solve(s.eigenstrainLoad(e), u, { tolerance: 1e-11 });
+    return s.cellStress(u, e);
+  };
+  const before = stress(-0.017, 0.036); // x ≈ 0.5: ε_a = −1.7 %, ε_c − ε_a = 3.6 %
+  const contracted = stress(-0.05, 0.036); // same misfit, 5 % more isotropic contraction
+  const after = stress(-0.019, 0.007); // x ≈ 0.2 after the collapse (REFERENCE §2 table)
+  let worstIso = 0;
+  let worstScale = 0;
+  let peak = 0;
+  for (let c = 0; c < mod.length; c++) {
+    if (mod[c] < E) continue; // intact grain cells
+    for (const q of [0, 1, 5]) {
+      peak = Math.max(peak, Math.abs(before[6 * c + q]));
+      worstIso = Math.max(worstIso, Math.abs(contracted[6 * c + q] - before[6 * c + q]));
+      worstScale = Math.max(worstScale, Math.abs(after[6 * c + q] - (0.007 / 0.036) * before[6 * c + q]));
+    }
+  }
+  // the void spring (1e-6 E) is the only constraint: differences ≤ 1e-4 of the stress scale
+  assert.ok(worstIso < 1e-4 * peak, `isotropic part: ${worstIso / peak}`);
+  // the isotropic part differs between the two states (−1.7 % vs −1.9 %), the misfit scales by 0.19
+  assert.ok(worstScale < 1e-4 * peak, `misfit scaling: ${worstScale / peak}`);
+});
