@@ -30,6 +30,7 @@ const OPTIONS = {
   "fracture-energy": { type: "string" },
   "gb-ratio": { type: "string" },
   split: { type: "string" },
+  "shell-outer": { type: "string" },
   seed: { type: "string" },
   out: { type: "string" },
   force: { type: "boolean" },
@@ -62,6 +63,7 @@ Options:
   --fracture-energy G     bulk G_c in J/m2 (default 5)
   --gb-ratio R            grain-boundary / bulk toughness ratio (default 0.2)
   --split amor|none       energy split driving damage (default amor)
+  --shell-outer free|clamped  outer surface of the binder shell (default free)
   --seed N                random seed (default 1)
   --out DIR               write steps.csv, summary.json, damage_vs_voltage.svg,
                           damage.png, stress.png, fields.vti
@@ -238,6 +240,19 @@ export const command: Command = {
         value: split,
         expected: "amor or none",
       });
+    const shellOuter = stringOption(values, "shell-outer") ?? "free";
+    if (shellOuter !== "free" && shellOuter !== "clamped")
+      throw new InputError("--shell-outer must be free or clamped", {
+        field: "--shell-outer",
+        value: shellOuter,
+        expected: "free or clamped",
+      });
+    if (shellOuter === "clamped" && shell === undefined)
+      throw new InputError("--shell-outer clamped needs --binder-shell", {
+        field: "--shell-outer",
+        value: shellOuter,
+        expected: "a binder shell (--binder-shell DIAMETER)",
+      });
     const outPath = stringOption(values, "out");
     const out = outPath !== undefined ? OutputDir.open(outPath, { force: values.force === true }) : undefined;
 
@@ -252,6 +267,7 @@ export const command: Command = {
         grains,
         binderShellRadius: shell === undefined ? undefined : shell / 2,
         binderModulus,
+        shellOuter,
         length,
         fractureEnergy: gc,
         boundaryToughnessRatio: ratio,
@@ -281,6 +297,7 @@ export const command: Command = {
       fractureEnergy_J_per_m2: gc,
       boundaryToughnessRatio: ratio,
       split,
+      shellOuter,
       seed,
       note:
         cRate !== undefined && cRate > 1 / 20

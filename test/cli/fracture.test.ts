@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { runCli, tempDir } from "../helpers/cli.js";
+
+const small = [
+  "--material",
+  "NMC811",
+  "--dim",
+  "2",
+  "--grains",
+  "20",
+  "--diameter",
+  "14um",
+  "--cells",
+  "32",
+  "--steps",
+  "6",
+  "--seed",
+  "1",
+];
+
+test("fracture writes steps, summary, figures and a VTI file; the clamped shell is recorded", async () => {
+  const tmp = tempDir();
+  try {
+    const out = join(tmp.path, "frac");
+    const r = await runCli(
+      "fracture",
+      ...small,
+      "--binder-shell",
+      "20um",
+      "--shell-outer",
+      "clamped",
+      "--protocol",
+      "Charge at C/50 until 4.5 V; Hold at 4.5 V until C/100",
+      "--out",
+      out,
+    );
+    assert.equal(r.code, 0, r.err);
+    const files = readdirSync(out).sort();
+    for (const f of [
+      "damage.png",
+      "damage_vs_voltage.svg",
+      "fields.vti",
+      "steps.csv",
+      "stress.png",
+      "summary.json",
+    ])
+      assert.ok(files.includes(f), `${f} missing from ${files}`);
+    const csv = readFileSync(join(out, "steps.csv"), "utf8").trim().split("\n");
+    assert.equal(csv.length, 7); // header + 6 load steps
+    assert.ok(!/NaN|Infinity/.test(csv.join("\n")));
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    assert.equal(summary.shellOuter, "clamped");
+    assert.ok(Math.abs(summary.cutoff_V - 4.5) < 1e-12);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test("fracture: bad input names the option, exits 2 and writes nothing", async () => {
+  const tmp = tempDir();
+  try {
+    const cases: [string[], RegExp][] = [
+      [
+        ["--shell-outer", "glued", "--binder-shell", "20um", "--cutoff", "4.5V"],
+        /--shell-outer.*free or clamped/,
+      ],
+      [["--shell-outer", "clamped", "--cutoff", "4.5V"], /--shell-outer.*--binder-shell/],
+      [["--split", "spectral", "--cutoff", "4.5V"], /--split/],
+      [["--binder-shell", "10um", "--cutoff", "4.5V"], /--binder-shell/],
+      [["--cutoff", "9V"], /cut-?off|--cutoff/i],
+    ];
+    for (const [extra, message] of cases) {
+      const out = join(tmp.path, `bad${extra.join("").replace(/\W/g, "")}`);
+      const r = await runCli("fracture", ...small, ...extra, "--out", out);
+      assert.equal(r.code, 2, `${extra.join(" ")}: ${r.err}`);
+      assert.match(r.err, message);
+      assert.ok(!existsSync(out), `${out} was created`);
+    }
+  } finally {
+    tmp.cleanup();
+  }
+});
