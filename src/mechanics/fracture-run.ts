@@ -107,7 +107,9 @@ export interface FractureStepResult {
   crackedFraction: number;
   /** Share of ∫d over grains that lies on grain-boundary cells (cells touching another grain) [-]. */
   boundaryDamageShare: number;
-  /** Volume fraction of grain cells that are boundary cells [-] (compare with the share above). */
+  /** Share of the cracked cells (d ≥ crackThreshold) that are boundary cells [-]. */
+  crackedBoundaryShare: number;
+  /** Volume fraction of grain cells that are boundary cells [-] (compare with the shares above). */
   boundaryCellFraction: number;
   /** Regularised crack area Γ_ℓ [m² in 3D, m per unit thickness in 2D]. */
   crackArea: number;
@@ -458,6 +460,7 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
     let sumDgb = 0;
     let boundaryCells = 0;
     let cracked = 0;
+    let crackedOnBoundary = 0;
     let maxP = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < cells; c++) {
       if (poly.phase[c] !== PHASE_GRAIN) {
@@ -470,7 +473,10 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
         sumDgb += d;
         boundaryCells++;
       }
-      if (d >= threshold) cracked++;
+      if (d >= threshold) {
+        cracked++;
+        if (poly.boundary[c] >= 0.999) crackedOnBoundary++;
+      }
       principal[c] = maxPrincipal(stress, 6 * c);
       if (d < threshold && principal[c] > maxP) maxP = principal[c];
     }
@@ -484,6 +490,7 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
       meanDamage: sumD / grainCells,
       crackedFraction: cracked / grainCells,
       boundaryDamageShare: sumD > 0 ? sumDgb / sumD : 0,
+      crackedBoundaryShare: cracked > 0 ? crackedOnBoundary / cracked : 0,
       boundaryCellFraction: boundaryCells / grainCells,
       crackArea: area,
       crackAreaRatio: area / surface,

@@ -319,6 +319,7 @@ export const command: Command = {
             mean_damage: col((r) => r.meanDamage),
             cracked_fraction: col((r) => r.crackedFraction),
             boundary_damage_share: col((r) => r.boundaryDamageShare),
+            cracked_boundary_share: col((r) => r.crackedBoundaryShare),
             boundary_cell_fraction: col((r) => r.boundaryCellFraction),
             crack_area: col((r) => r.crackArea),
             crack_area_per_surface: col((r) => r.crackAreaRatio),
@@ -377,7 +378,7 @@ export const command: Command = {
           init
             ? `  crack initiation: ${init.voltage.toFixed(3)} V (x = ${init.x.toFixed(3)}, ε_c = ${init.strainC.toFixed(4)}), at r/R = ${init.normalisedRadius.toFixed(2)}`
             : "  no crack (d ≥ 0.95) formed",
-          `  final mean damage ${last.meanDamage.toFixed(4)}, cracked fraction ${last.crackedFraction.toFixed(4)}, on boundary cells ${(100 * last.boundaryDamageShare).toFixed(0)} % (they are ${(100 * last.boundaryCellFraction).toFixed(0)} % of the volume)`,
+          `  final mean damage ${last.meanDamage.toFixed(4)}, cracked fraction ${last.crackedFraction.toFixed(4)}, on boundary cells ${(100 * last.boundaryDamageShare).toFixed(0)} % (they are ${(100 * last.boundaryCellFraction).toFixed(0)} % of the volume; ${(100 * last.crackedBoundaryShare).toFixed(0)} % of the cracked cells)`,
           `  crack area / particle surface ${last.crackAreaRatio.toFixed(3)}, disconnected ${(100 * last.disconnectedFraction).toFixed(1)} % (${last.disconnectedGrains} grains)`,
           `  max principal stress in intact grains ${(last.maxPrincipalStress / 1e6).toFixed(0)} MPa`,
           out ? `  written to ${out.target}` : "",
