@@ -173,7 +173,7 @@ function sent(n: number): void {
     steps++;
     if (steps % 20 === 0)
       console.error(
-        `SENT step ${steps}: u = ${(uy * 1e3).toExponential(3)} mm, F = ${(F * 1e-6).toFixed(4)} kN/mm`,
+        `SENT step ${steps}: u = ${(uy * 1e3).toExponential(3)} mm, F = ${(F * 1e-6).toFixed(4)} kN/mm, peak so far ${(peak * 1e-6).toFixed(4)} at ${(peakU * 1e3).toExponential(3)} mm`,
       );
     if (F < 0.3 * peak) break;
   }
