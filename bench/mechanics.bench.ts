@@ -11,7 +11,7 @@
  */
 import { getMaterial } from "../src/materials/index.js";
 import { ElasticitySolver } from "../src/mechanics/elasticity.js";
-import { runFracture } from "../src/mechanics/fracture-run.js";
+import { predictDamage, runFracture } from "../src/mechanics/fracture-run.js";
 import { PhaseField, staggeredLoadStep } from "../src/mechanics/phase-field.js";
 
 const args = new Set(process.argv.slice(2));
@@ -150,12 +150,7 @@ function sent(n: number): void {
     const uyNew = uy + (uy < 4.5e-6 ? 1e-7 : 1e-8);
     // predictor: for fixed damage u is proportional to the imposed displacement; damage extrapolated
     if (uy > 0) for (let i = 0; i < u.length; i++) u[i] *= uyNew / uy;
-    for (let c = 0; c < n * n; c++) {
-      const d = field.damage[c];
-      const next = Math.min(1, Math.max(d, 2 * d - dOld[c]));
-      dOld[c] = d;
-      field.damage[c] = next;
-    }
+    predictDamage(field.damage, dOld);
     uy = uyNew;
     for (let i = 0; i < m; i++) u[2 * (i + m * n) + 1] = uy;
     staggeredLoadStep(elastic, field, base, eig, u, {

@@ -287,7 +287,7 @@ export function predictDisplacement(
  * guess, so a good guess saves a staggered iteration and a poor one costs nothing but an
  * iteration. Shifts d into d_old.
  */
-function predictDamage(damage: Float64Array, damageOld: Float64Array): void {
+export function predictDamage(damage: Float64Array, damageOld: Float64Array): void {
   for (let c = 0; c < damage.length; c++) {
     const d = damage[c];
     const next = d + (d - damageOld[c]);
