@@ -10,6 +10,14 @@
  * matrix is a symmetric M-matrix, so 0 ≤ d ≤ 1 and d grows monotonically with H; it is solved
  * by Jacobi-preconditioned CG.
  *
+ * Option `discretisation: "node"` instead puts d on the grid nodes with bilinear/trilinear (Q1)
+ * elements, consistent mass and one history value per cell (the finite-element scheme of Miehe
+ * et al. 2010). Its discrete crack energy carries the first-order mesh bias G_c(1 + h/2ℓ)
+ * (Bourdin, Francfort & Marigo, J. Elasticity 91 (2008) 5) where the cell-centred scheme has
+ * G_c(1 + h²/8ℓ²); it exists to compare with published finite-element results. The system
+ * matrix is then SPD but not an M-matrix, so d is clipped to [0, 1] after the solve. The per-cell
+ * `damage` is the mean of the cell's corner values (the value at the cell centre).
+ *
  * Tension/compression split: "amor" (Amor, Marigo & Maurini, JMPS 57 (2009) 1209),
  * ψ⁺ = K/2⟨tr ε⟩₊² + μ ε_dev:ε_dev, ψ⁻ = K/2⟨tr ε⟩₋²; "none": ψ⁺ = ψ. The split drives the
  * damage only, while the elastic solve degrades the whole stiffness: the "hybrid" formulation of
@@ -22,6 +30,9 @@ import type { ElasticitySolver, SolveResult } from "./elasticity.js";
 
 export type EnergySplit = "none" | "amor";
 
+/** Where the damage unknowns live: cell centres (finite volumes) or grid nodes (Q1 elements). */
+export type DamageDiscretisation = "cell" | "node";
+
 export interface PhaseFieldOptions {
   /** Regularisation length ℓ [m]. */
   length: number;
@@ -29,6 +40,8 @@ export interface PhaseFieldOptions {
   residualStiffness?: number;
   /** Energy split driving the damage (default "amor"). */
   split?: EnergySplit;
+  /** Damage unknowns on cells (default, finite volumes) or nodes (Q1 finite elements). */
+  discretisation?: DamageDiscretisation;
 }
 
 export class PhaseField {
@@ -49,9 +62,13 @@ export class PhaseField {
   readonly fractureEnergy: Float64Array;
   /** 1 where damage may develop (grains); elsewhere d stays 0 and no flux crosses. */
   readonly damageable: Uint8Array;
+  readonly discretisation: DamageDiscretisation;
+  /** Damage per node, (n+1)^dim values, when `discretisation` is "node"; empty otherwise [-]. */
+  readonly nodalDamage: Float64Array;
   private readonly diag: Float64Array;
   private readonly faceCoef: Float64Array; // per cell per positive axis: coefficient of the face towards +axis
   private work: Float64Array[] | null = null;
+  private readonly nodal: NodalElement | null;
 
   constructor(grid: { dim: 2 | 3; n: number; spacing: number }, options: PhaseFieldOptions) {
     this.dim = grid.dim;
@@ -67,7 +84,50 @@ export class PhaseField {
     this.fractureEnergy = new Float64Array(this.cellCount);
     this.damageable = new Uint8Array(this.cellCount);
     this.diag = new Float64Array(this.cellCount);
-    this.faceCoef = new Float64Array(this.dim * this.cellCount);
+    this.discretisation = options.discretisation ?? "cell";
+    if (this.discretisation === "node") {
+      const nodes = (grid.n + 1) ** grid.dim;
+      this.nodalDamage = new Float64Array(nodes);
+      this.diag = new Float64Array(nodes);
+      this.faceCoef = new Float64Array(0);
+      this.nodal = nodalElement(grid.dim, grid.n, grid.spacing);
+    } else {
+      this.nodalDamage = new Float64Array(0);
+      this.diag = new Float64Array(this.cellCount);
+      this.faceCoef = new Float64Array(this.dim * this.cellCount);
+      this.nodal = null;
+    }
+  }
+
+  /**
+   * The array the damage solve iterates on (warm start in, solution out): `nodalDamage` for
+   * "node", `damage` for "cell". A predictor that edits it must call `refreshCellDamage` after.
+   */
+  get unknowns(): Float64Array {
+    return this.nodal ? this.nodalDamage : this.damage;
+  }
+
+  /** Node mode: recompute the per-cell damage (corner mean) from `nodalDamage`; no-op for cells. */
+  refreshCellDamage(): void {
+    const q = this.nodal;
+    if (!q) return;
+    const { n, dim } = this;
+    const m = n + 1;
+    const nz = dim === 3 ? n : 1;
+    const corners = q.offsets.length;
+    const d = this.nodalDamage;
+    for (let k = 0, c = 0; k < nz; k++)
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++, c++) {
+          if (!this.damageable[c]) {
+            this.damage[c] = 0;
+            continue;
+          }
+          const base = i + m * (j + m * k);
+          let s = 0;
+          for (let a = 0; a < corners; a++) s += d[base + q.offsets[a]];
+          this.damage[c] = s / corners;
+        }
   }
 
   /** Degradation g(d) = (1 − d)² + k_res. */
@@ -182,20 +242,27 @@ export class PhaseField {
    * increment, dimensionless) is below `tolerance`. Returns iterations and that residual.
    */
   solveDamage(tolerance = 1e-9, maxIterations = 5000): SolveResult {
-    this.buildOperator();
-    const N = this.cellCount;
-    const d = this.damage;
+    const nodal = this.nodal !== null;
+    if (nodal) this.buildNodalOperator();
+    else this.buildOperator();
+    const d = this.unknowns;
+    const N = d.length;
     // work vectors, allocated once per field
     if (!this.work) this.work = Array.from({ length: 5 }, () => new Float64Array(N));
     const [b, r, z, p, q] = this.work;
-    for (let c = 0; c < N; c++) {
-      if (this.damageable[c]) b[c] = 2 * this.history[c];
-      else {
-        d[c] = 0;
-        b[c] = 0;
+    if (nodal) this.nodalLoad(b);
+    else
+      for (let c = 0; c < N; c++) {
+        if (this.damageable[c]) b[c] = 2 * this.history[c];
+        else {
+          d[c] = 0;
+          b[c] = 0;
+        }
       }
-    }
-    this.applyOperator(d, q);
+    const apply = nodal
+      ? (x: Float64Array, y: Float64Array) => this.applyNodal(x, y)
+      : (x: Float64Array, y: Float64Array) => this.applyOperator(x, y);
+    apply(d, q);
     let rz = 0;
     let zMax = 0;
     for (let c = 0; c < N; c++) {
@@ -208,7 +275,7 @@ export class PhaseField {
     let it = 0;
     while (zMax > tolerance && it < maxIterations) {
       it++;
-      this.applyOperator(p, q);
+      apply(p, q);
       let pq = 0;
       for (let c = 0; c < N; c++) pq += p[c] * q[c];
       const alpha = rz / pq;
@@ -226,9 +293,109 @@ export class PhaseField {
       rz = rzNew;
       for (let c = 0; c < N; c++) p[c] = z[c] + beta * p[c];
     }
-    // the M-matrix keeps d in [0, 1] up to the solver tolerance; clip round-off
+    // cells: the M-matrix keeps d in [0, 1] up to the solver tolerance (clip round-off);
+    // nodes: the consistent mass can overshoot slightly near steep fronts (clip)
     for (let c = 0; c < N; c++) d[c] = Math.min(1, Math.max(0, d[c]));
+    this.refreshCellDamage();
     return { iterations: it, relativeResidual: zMax };
+  }
+
+  /** Node mode: diagonal of K = Σ_e (G_c ℓ K0 + (G_c/ℓ + 2H) M0) over damageable cells. */
+  private buildNodalOperator(): void {
+    const q = this.nodal as NodalElement;
+    const { n, dim, length: l } = this;
+    const m = n + 1;
+    const nz = dim === 3 ? n : 1;
+    const corners = q.offsets.length;
+    const diag = this.diag;
+    diag.fill(0);
+    for (let k = 0, c = 0; k < nz; k++)
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++, c++) {
+          if (!this.damageable[c]) continue;
+          const base = i + m * (j + m * k);
+          const a = this.fractureEnergy[c] * l;
+          const b = this.fractureEnergy[c] / l + 2 * this.history[c];
+          for (let r = 0; r < corners; r++)
+            diag[base + q.offsets[r]] += a * q.stiffness[r * corners + r] + b * q.mass[r * corners + r];
+        }
+    // nodes that touch no damageable cell: identity rows, d = 0
+    for (let v = 0; v < diag.length; v++) if (diag[v] === 0) diag[v] = 1;
+  }
+
+  /** Node mode: y = K x (element by element); rows of nodes outside the damageable cells: y = x. */
+  private applyNodal(x: Float64Array, y: Float64Array): void {
+    const q = this.nodal as NodalElement;
+    const { n, dim, length: l } = this;
+    const m = n + 1;
+    const nz = dim === 3 ? n : 1;
+    const corners = q.offsets.length;
+    const xe = q.local;
+    y.fill(0);
+    for (let k = 0, c = 0; k < nz; k++)
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++, c++) {
+          if (!this.damageable[c]) continue;
+          const base = i + m * (j + m * k);
+          const a = this.fractureEnergy[c] * l;
+          const b = this.fractureEnergy[c] / l + 2 * this.history[c];
+          for (let r = 0; r < corners; r++) xe[r] = x[base + q.offsets[r]];
+          for (let r = 0; r < corners; r++) {
+            let s = 0;
+            const row = r * corners;
+            for (let t = 0; t < corners; t++) s += (a * q.stiffness[row + t] + b * q.mass[row + t]) * xe[t];
+            y[base + q.offsets[r]] += s;
+          }
+        }
+    for (let v = 0; v < y.length; v++) if (!q.active[v]) y[v] = x[v];
+  }
+
+  /** Node mode: load vector Σ_e 2H ∫N (zero and d = 0 on inactive nodes); marks active nodes. */
+  private nodalLoad(out: Float64Array): void {
+    const q = this.nodal as NodalElement;
+    const { n, dim } = this;
+    const m = n + 1;
+    const nz = dim === 3 ? n : 1;
+    const corners = q.offsets.length;
+    const share = this.spacing ** dim / corners;
+    out.fill(0);
+    q.active.fill(0);
+    for (let k = 0, c = 0; k < nz; k++)
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++, c++) {
+          if (!this.damageable[c]) continue;
+          const base = i + m * (j + m * k);
+          for (let r = 0; r < corners; r++) {
+            out[base + q.offsets[r]] += 2 * this.history[c] * share;
+            q.active[base + q.offsets[r]] = 1;
+          }
+        }
+    for (let v = 0; v < out.length; v++) if (!q.active[v]) this.nodalDamage[v] = 0;
+  }
+
+  /** Node mode: Σ_e w_e (d_eᵀM0 d_e/(2ℓ) + ℓ/2 d_eᵀK0 d_e), w_e = G_c (dissipation) or 1 (area). */
+  private nodalCrackEnergy(weighted: boolean): number {
+    const q = this.nodal as NodalElement;
+    const { n, dim, length: l } = this;
+    const m = n + 1;
+    const nz = dim === 3 ? n : 1;
+    const corners = q.offsets.length;
+    const de = q.local;
+    let sum = 0;
+    for (let k = 0, c = 0; k < nz; k++)
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++, c++) {
+          if (!this.damageable[c]) continue;
+          const base = i + m * (j + m * k);
+          for (let r = 0; r < corners; r++) de[r] = this.nodalDamage[base + q.offsets[r]];
+          let e = 0;
+          for (let r = 0; r < corners; r++)
+            for (let t = 0; t < corners; t++)
+              e +=
+                de[r] * de[t] * (q.mass[r * corners + t] / (2 * l) + (l / 2) * q.stiffness[r * corners + t]);
+          sum += weighted ? this.fractureEnergy[c] * e : e;
+        }
+    return sum;
   }
 
   /**
@@ -236,6 +403,7 @@ export class PhaseField {
    * thickness) in 2D], the surface that the diffuse crack represents (Bourdin et al. 2000).
    */
   crackArea(): number {
+    if (this.nodal) return this.nodalCrackEnergy(false);
     const { dim, cellCount, length: l, spacing: h } = this;
     const V = h ** dim;
     const faceArea = h ** (dim - 1);
@@ -255,6 +423,7 @@ export class PhaseField {
 
   /** Dissipated fracture energy ∫ G_c (d²/(2ℓ) + ℓ/2|∇d|²) dV [J or J/m]. */
   fractureDissipation(): number {
+    if (this.nodal) return this.nodalCrackEnergy(true);
     const { dim, cellCount, length: l, spacing: h } = this;
     const V = h ** dim;
     let sum = 0;
@@ -347,4 +516,47 @@ export function staggeredLoadStep(
   elastic.updateModulus(w.modulus, options.hierarchyDrift ?? 0.02);
   field.commit();
   return { staggeredIterations: it, elasticIterations, damageIterations, damageChange: change };
+}
+
+interface NodalElement {
+  /** Node-index offsets of a cell's 2^dim corners from its lowest corner. */
+  offsets: Int32Array;
+  /** Q1 element stiffness ∫∇N_r·∇N_t dV, row-major 2^dim × 2^dim [m^(dim−2)]. */
+  stiffness: Float64Array;
+  /** Q1 consistent element mass ∫N_r N_t dV [m^dim]. */
+  mass: Float64Array;
+  /** 1 for nodes of at least one damageable cell (set by each load assembly). */
+  active: Uint8Array;
+  /** Scratch for one element's nodal values. */
+  local: Float64Array;
+}
+
+/**
+ * Q1 element matrices of a cube of side h as tensor products of the 1D linear element:
+ * k1 = (1/h)[1 −1; −1 1], m1 = (h/6)[2 1; 1 2]; K = Σ_axis k1 ⊗ m1 ⊗ …, M = m1 ⊗ m1 ⊗ ….
+ */
+function nodalElement(dim: 2 | 3, n: number, h: number): NodalElement {
+  const corners = 1 << dim;
+  const m = n + 1;
+  const offsets = new Int32Array(corners);
+  for (let r = 0; r < corners; r++)
+    offsets[r] = (r & 1) + m * ((r >> 1) & 1) + (dim === 3 ? m * m * ((r >> 2) & 1) : 0);
+  const k1 = (a: number, b: number) => (a === b ? 1 : -1) / h;
+  const m1 = (a: number, b: number) => ((a === b ? 2 : 1) * h) / 6;
+  const stiffness = new Float64Array(corners * corners);
+  const mass = new Float64Array(corners * corners);
+  for (let r = 0; r < corners; r++)
+    for (let t = 0; t < corners; t++) {
+      let M = 1;
+      for (let a = 0; a < dim; a++) M *= m1((r >> a) & 1, (t >> a) & 1);
+      let K = 0;
+      for (let a = 0; a < dim; a++) {
+        let term = k1((r >> a) & 1, (t >> a) & 1);
+        for (let b = 0; b < dim; b++) if (b !== a) term *= m1((r >> b) & 1, (t >> b) & 1);
+        K += term;
+      }
+      stiffness[r * corners + t] = K;
+      mass[r * corners + t] = M;
+    }
+  return { offsets, stiffness, mass, active: new Uint8Array(m ** dim), local: new Float64Array(corners) };
 }
