@@ -1,10 +1,11 @@
 /**
- * Mechanics benchmarks (run: `npx tsx bench/mechanics.bench.ts [--sent] [--quick] [--only=2d|3d|sent]`).
+ * Mechanics benchmarks (run: `npx tsx bench/mechanics.bench.ts [--sent] [--quick] [--converged] [--resolved] [--only=2d|3d|sent]`).
  *
  * 1. 2D seed-001 particle (14 µm NMC811, 400 grains, 20 µm binder shell) on 512² cells
- *    (2·513² ≈ 5.3×10⁵ displacement unknowns): time of the first load steps of a 200-step charge
- *    and the extrapolation to 200 steps. Reference: the issue's target ≤ 5 min for 200 steps.
- * 2. 3D particle (400 grains) on 48³ cells: time per load step and peak memory (RSS).
+ *    (2·513² ≈ 5.3×10⁵ displacement unknowns): wall time of the whole 200-step charge to 4.5 V.
+ *    Reference: the issue's target ≤ 5 min. `--converged` adds the run with a 25-iteration cap.
+ * 2. 3D particle (400 grains) on 48³ cells (`--resolved`: also 96³): time per load step and peak
+ *    memory (RSS).
  * 3. (--sent) Single-edge notched tension, Miehe, Hofacker & Welschinger (CMAME 2010):
  *    1×1 mm, E = 210 GPa, ν = 0.3, G_c = 2.7 N/mm, ℓ = 0.015 mm, plane strain, AT2 without
  *    split; reference peak load ≈ 0.69 kN/mm (REFERENCE §4: 0.6915 at u ≈ 5.58e-3 mm).
@@ -28,13 +29,14 @@ const sampleRss = (): void => {
 };
 const timer = setInterval(sampleRss, 200);
 
-function particleCase(dim: 2 | 3, cells: number, stepsToRun: number): void {
+function particleCase(dim: 2 | 3, cells: number, stepsToRun: number, maxStaggered?: number): void {
   peakRss = 0;
-  const times: number[] = [];
+  let slowest = 0;
   let last = performance.now();
   const t0 = last;
   let staggered = 0;
   let elasticIts = 0;
+  let steps = 0;
   const result = runFracture({
     material: getMaterial("NMC811"),
     dim,
@@ -45,29 +47,34 @@ function particleCase(dim: 2 | 3, cells: number, stepsToRun: number): void {
     steps: 200,
     stepLimit: stepsToRun,
     seed: 1,
+    maxStaggered,
     onStep: (s) => {
       const now = performance.now();
-      times.push(now - last);
+      slowest = Math.max(slowest, now - last);
       last = now;
+      steps++;
       staggered += s.staggeredIterations;
       elasticIts += s.elasticIterations;
       sampleRss();
+      if (steps % 20 === 0)
+        console.error(`${dim}D ${cells}: step ${steps}, ${((now - t0) / 1000).toFixed(0)} s`);
     },
   });
   const total = (performance.now() - t0) / 1000;
-  const perStep = times.reduce((a, b) => a + b, 0) / times.length / 1000;
+  const final = result.steps[result.steps.length - 1];
   const unknowns = dim * (cells + 1) ** dim;
   report({
-    case: `${dim}D NMC811 400 grains, ${cells}^${dim} cells`,
+    case: `${dim}D NMC811 400 grains, ${cells}^${dim} cells, cap ${maxStaggered ?? "default"}`,
     unknowns,
-    "steps run": stepsToRun,
-    "s/step": perStep.toFixed(2),
-    "staggered it/step": (staggered / stepsToRun).toFixed(1),
-    "PCG it/elastic solve": (elasticIts / staggered).toFixed(1),
-    "→ 200 steps [min]": ((perStep * 200) / 60).toFixed(1),
-    "target [min]": dim === 2 ? 5 : "report",
-    "peak RSS [MB]": (peakRss / 2 ** 20).toFixed(0),
+    "steps run": steps,
     "wall incl. setup [s]": total.toFixed(1),
+    target: dim === 2 && steps === 200 ? "≤ 300 s (200 steps)" : "report",
+    "slowest step [s]": (slowest / 1000).toFixed(2),
+    "staggered it/step": (staggered / steps).toFixed(1),
+    "PCG it/elastic solve": (elasticIts / staggered).toFixed(1),
+    "onset [V]": result.initiation ? result.initiation.voltage.toFixed(3) : "none",
+    "cracked at end [%]": (final.crackedFraction * 100).toFixed(2),
+    "peak RSS [MB]": (peakRss / 2 ** 20).toFixed(0),
     "ℓ used [nm]": (result.length * 1e9).toFixed(0),
   });
 }
@@ -188,8 +195,14 @@ function sent(n: number, discretisation: DamageDiscretisation): void {
 
 // --only=2d|3d|sent runs one case (each prints its row as soon as it is done)
 const only = [...args].find((a) => a.startsWith("--only="))?.slice(7);
-if (!only || only === "2d") particleCase(2, quick ? 256 : 512, quick ? 2 : 3);
-if (!only || only === "3d") particleCase(3, quick ? 32 : 48, 2);
+// 2D: the whole 200-step charge to 4.5 V (the issue's target: ≤ 5 min at ≈5×10⁵ unknowns)
+if (!only || only === "2d") particleCase(2, quick ? 256 : 512, 200);
+// --converged: also the 25-iteration cap (staggered converged to max |Δd| < 5e-3 almost everywhere)
+if (args.has("--converged") && (!only || only === "2d")) particleCase(2, quick ? 256 : 512, 200, 25);
+// 3D: time and memory per step at 48³ (≈4 voxels per grain) and, with --resolved, 96³
+// (≈7 voxels across a grain: resolves the boundaries)
+if (!only || only === "3d") particleCase(3, quick ? 32 : 48, 3);
+if (args.has("--resolved") && (!only || only === "3d")) particleCase(3, 96, 2);
 if (args.has("--sent") || only === "sent") {
   sentGriffith(512);
   const cells = Number([...args].find((a) => a.startsWith("--sent-cells="))?.slice(13) ?? 128);
@@ -201,5 +214,5 @@ if (args.has("--sent") || only === "sent") {
 clearInterval(timer);
 console.table(rows);
 console.log(
-  "Extrapolation uses the first steps (little damage; 2–3 staggered iterations). During crack growth a step takes up to the 25-iteration cap, so the 200-step figure is a lower bound.",
+  "2D rows run the whole charge (crack growth included). 3D rows run the first steps only: time per step there is before crack growth.",
 );

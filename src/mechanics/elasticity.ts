@@ -133,6 +133,7 @@ function w1(p: number, A: number): number {
 }
 
 export class ElasticitySolver {
+  private solveWork: Float64Array[] | null = null;
   readonly dim: 2 | 3;
   readonly n: number;
   readonly spacing: number;
@@ -514,6 +515,7 @@ export class ElasticitySolver {
     if (masked) for (let q = 0; q < lv.dofs; q++) if (fixed[q]) x[q] = 0;
     if (l === 0 && dim === 2) applyScaled2D(this.kRef, this.modulus as Float64Array, x, y, n, m);
     else if (l === 0) applyScaled3D(this.kRef, this.modulus as Float64Array, x, y, n, m);
+    else if (dim === 2) applyElementwise2D(lv.elem as Float64Array, x, y, n, m);
     else applyElementwise(lv.elem as Float64Array, x, y, off, xe, n, nz, m, dim);
     if (masked) for (let q = 0; q < lv.dofs; q++) if (fixed[q]) y[q] = 0;
   }
@@ -524,6 +526,10 @@ export class ElasticitySolver {
     const { dim } = this;
     const mc = this.levels[l + 1].m;
     const mf = f.m;
+    if (dim === 2) {
+      prolongAdd2D(coarse, fine, f.fixed, mf, mc);
+      return;
+    }
     const mz = dim === 3 ? mf : 1;
     for (let k = 0; k < mz; k++) {
       const k0 = k >> 1;
@@ -563,6 +569,10 @@ export class ElasticitySolver {
     const mc = this.levels[l + 1].m;
     const mf = f.m;
     coarse.fill(0);
+    if (dim === 2) {
+      restrict2D(fine, coarse, f.fixed, mf, mc);
+      return;
+    }
     const mz = dim === 3 ? mf : 1;
     for (let k = 0; k < mz; k++) {
       const k0 = k >> 1;
@@ -708,16 +718,15 @@ export class ElasticitySolver {
     const maxIt = options.maxIterations ?? 500;
     const N = this.dofCount;
     const fixed = this.fixed;
-    const r = new Float64Array(N);
-    const z = new Float64Array(N);
-    const p = new Float64Array(N);
-    const q = new Float64Array(N);
+    // work vectors, allocated on the first solve and reused (a charge makes thousands of solves)
+    if (!this.solveWork) this.solveWork = Array.from({ length: 5 }, () => new Float64Array(N));
+    const [r, z, p, q, uD] = this.solveWork;
+    r.fill(0);
     // reference norm: ‖f‖ on free dofs plus the load that the prescribed values exert
     this.apply(0, u, q, false);
     let fNorm = 0;
     let rNorm = 0;
-    const uD = new Float64Array(N);
-    for (let i = 0; i < N; i++) if (fixed[i]) uD[i] = u[i];
+    for (let i = 0; i < N; i++) uD[i] = fixed[i] ? u[i] : 0;
     this.apply(0, uD, z, false);
     for (let i = 0; i < N; i++) {
       if (fixed[i]) continue;
@@ -820,6 +829,83 @@ export class ElasticitySolver {
       out[o + 5] = s * 2 * mu * (strain[o + 5] - eigenstrain[o + 5]);
     }
     return out;
+  }
+}
+
+/**
+ * 2D bilinear prolongation, fine += P̃ coarse (rows of fixed fine dofs skipped): fine node (i, j)
+ * takes the mean of the coarse nodes ⌊i/2⌋…⌈i/2⌉ × ⌊j/2⌋…⌈j/2⌉ (weights 1, 1/2, 1/4).
+ */
+function prolongAdd2D(
+  coarse: Float64Array,
+  fine: Float64Array,
+  fixed: Uint8Array,
+  mf: number,
+  mc: number,
+): void {
+  const up = 2 * mc;
+  for (let j = 0; j < mf; j++) {
+    const jOdd = j & 1;
+    const row = 2 * mc * (j >> 1);
+    for (let i = 0; i < mf; i++) {
+      const iOdd = i & 1;
+      const c = row + 2 * (i >> 1);
+      let vx = coarse[c];
+      let vy = coarse[c + 1];
+      if (iOdd) {
+        vx += coarse[c + 2];
+        vy += coarse[c + 3];
+      }
+      if (jOdd) {
+        vx += coarse[c + up];
+        vy += coarse[c + up + 1];
+        if (iOdd) {
+          vx += coarse[c + up + 2];
+          vy += coarse[c + up + 3];
+        }
+      }
+      const w = (iOdd ? 0.5 : 1) * (jOdd ? 0.5 : 1);
+      const g = 2 * (i + mf * j);
+      if (!fixed[g]) fine[g] += w * vx;
+      if (!fixed[g + 1]) fine[g + 1] += w * vy;
+    }
+  }
+}
+
+/** 2D restriction, coarse += P̃ᵀ fine (the transpose of `prolongAdd2D`; coarse zeroed by the caller). */
+function restrict2D(
+  fine: Float64Array,
+  coarse: Float64Array,
+  fixed: Uint8Array,
+  mf: number,
+  mc: number,
+): void {
+  const up = 2 * mc;
+  for (let j = 0; j < mf; j++) {
+    const jOdd = j & 1;
+    const row = 2 * mc * (j >> 1);
+    for (let i = 0; i < mf; i++) {
+      const iOdd = i & 1;
+      const g = 2 * (i + mf * j);
+      const w = (iOdd ? 0.5 : 1) * (jOdd ? 0.5 : 1);
+      const vx = fixed[g] ? 0 : w * fine[g];
+      const vy = fixed[g + 1] ? 0 : w * fine[g + 1];
+      const c = row + 2 * (i >> 1);
+      coarse[c] += vx;
+      coarse[c + 1] += vy;
+      if (iOdd) {
+        coarse[c + 2] += vx;
+        coarse[c + 3] += vy;
+      }
+      if (jOdd) {
+        coarse[c + up] += vx;
+        coarse[c + up + 1] += vy;
+        if (iOdd) {
+          coarse[c + up + 2] += vx;
+          coarse[c + up + 3] += vy;
+        }
+      }
+    }
   }
 }
 
@@ -1514,6 +1600,98 @@ function applyScaled3D(
 }
 
 /** y += Σ_e K_e x_e with one stored element matrix per cell (coarse levels). */
+/** 2D coarse-level kernel of `applyElementwise` (8 element dofs, one stored 8×8 matrix per cell). */
+function applyElementwise2D(E: Float64Array, x: Float64Array, y: Float64Array, n: number, m: number): void {
+  const o4 = 2 * m;
+  for (let j = 0; j < n; j++) {
+    let e = 64 * n * j;
+    let b = 2 * m * j;
+    for (let i = 0; i < n; i++, e += 64, b += 2) {
+      const t = b + o4;
+      const x0 = x[b];
+      const x1 = x[b + 1];
+      const x2 = x[b + 2];
+      const x3 = x[b + 3];
+      const x4 = x[t];
+      const x5 = x[t + 1];
+      const x6 = x[t + 2];
+      const x7 = x[t + 3];
+      y[b] +=
+        E[e + 0] * x0 +
+        E[e + 1] * x1 +
+        E[e + 2] * x2 +
+        E[e + 3] * x3 +
+        E[e + 4] * x4 +
+        E[e + 5] * x5 +
+        E[e + 6] * x6 +
+        E[e + 7] * x7;
+      y[b + 1] +=
+        E[e + 8] * x0 +
+        E[e + 9] * x1 +
+        E[e + 10] * x2 +
+        E[e + 11] * x3 +
+        E[e + 12] * x4 +
+        E[e + 13] * x5 +
+        E[e + 14] * x6 +
+        E[e + 15] * x7;
+      y[b + 2] +=
+        E[e + 16] * x0 +
+        E[e + 17] * x1 +
+        E[e + 18] * x2 +
+        E[e + 19] * x3 +
+        E[e + 20] * x4 +
+        E[e + 21] * x5 +
+        E[e + 22] * x6 +
+        E[e + 23] * x7;
+      y[b + 3] +=
+        E[e + 24] * x0 +
+        E[e + 25] * x1 +
+        E[e + 26] * x2 +
+        E[e + 27] * x3 +
+        E[e + 28] * x4 +
+        E[e + 29] * x5 +
+        E[e + 30] * x6 +
+        E[e + 31] * x7;
+      y[t] +=
+        E[e + 32] * x0 +
+        E[e + 33] * x1 +
+        E[e + 34] * x2 +
+        E[e + 35] * x3 +
+        E[e + 36] * x4 +
+        E[e + 37] * x5 +
+        E[e + 38] * x6 +
+        E[e + 39] * x7;
+      y[t + 1] +=
+        E[e + 40] * x0 +
+        E[e + 41] * x1 +
+        E[e + 42] * x2 +
+        E[e + 43] * x3 +
+        E[e + 44] * x4 +
+        E[e + 45] * x5 +
+        E[e + 46] * x6 +
+        E[e + 47] * x7;
+      y[t + 2] +=
+        E[e + 48] * x0 +
+        E[e + 49] * x1 +
+        E[e + 50] * x2 +
+        E[e + 51] * x3 +
+        E[e + 52] * x4 +
+        E[e + 53] * x5 +
+        E[e + 54] * x6 +
+        E[e + 55] * x7;
+      y[t + 3] +=
+        E[e + 56] * x0 +
+        E[e + 57] * x1 +
+        E[e + 58] * x2 +
+        E[e + 59] * x3 +
+        E[e + 60] * x4 +
+        E[e + 61] * x5 +
+        E[e + 62] * x6 +
+        E[e + 63] * x7;
+    }
+  }
+}
+
 function applyElementwise(
   E: Float64Array,
   x: Float64Array,

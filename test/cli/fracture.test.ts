@@ -21,7 +21,7 @@ const small = [
   "1",
 ];
 
-test("fracture writes steps, summary, figures and a VTI file; the clamped shell is recorded", async () => {
+test("fracture writes steps, summary, figures and a VTI file; clamped shell, nodal damage and cap are recorded", async () => {
   const tmp = tempDir();
   try {
     const out = join(tmp.path, "frac");
@@ -32,6 +32,10 @@ test("fracture writes steps, summary, figures and a VTI file; the clamped shell 
       "20um",
       "--shell-outer",
       "clamped",
+      "--damage-on",
+      "nodes",
+      "--max-staggered",
+      "6",
       "--protocol",
       "Charge at C/50 until 4.5 V; Hold at 4.5 V until C/100",
       "--out",
@@ -53,6 +57,8 @@ test("fracture writes steps, summary, figures and a VTI file; the clamped shell 
     assert.ok(!/NaN|Infinity/.test(csv.join("\n")));
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     assert.equal(summary.shellOuter, "clamped");
+    assert.equal(summary.damageOn, "nodes");
+    assert.equal(summary.maxStaggered, 6);
     assert.ok(Math.abs(summary.cutoff_V - 4.5) < 1e-12);
   } finally {
     tmp.cleanup();
@@ -71,6 +77,8 @@ test("fracture: bad input names the option, exits 2 and writes nothing", async (
       [["--split", "spectral", "--cutoff", "4.5V"], /--split/],
       [["--binder-shell", "10um", "--cutoff", "4.5V"], /--binder-shell/],
       [["--cutoff", "9V"], /cut-?off|--cutoff/i],
+      [["--max-staggered", "0", "--cutoff", "4.5V"], /--max-staggered.*integer from 1/],
+      [["--damage-on", "edges", "--cutoff", "4.5V"], /--damage-on.*cells or nodes/],
     ];
     for (const [extra, message] of cases) {
       const out = join(tmp.path, `bad${extra.join("").replace(/\W/g, "")}`);

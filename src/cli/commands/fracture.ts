@@ -31,6 +31,8 @@ const OPTIONS = {
   "gb-ratio": { type: "string" },
   split: { type: "string" },
   "shell-outer": { type: "string" },
+  "max-staggered": { type: "string" },
+  "damage-on": { type: "string" },
   seed: { type: "string" },
   out: { type: "string" },
   force: { type: "boolean" },
@@ -64,6 +66,9 @@ Options:
   --gb-ratio R            grain-boundary / bulk toughness ratio (default 0.2)
   --split amor|none       energy split driving damage (default amor)
   --shell-outer free|clamped  outer surface of the binder shell (default free)
+  --max-staggered N       cap on staggered iterations per load step (default 4; see docs)
+  --damage-on cells|nodes damage on cell centres (default) or nodes (Q1 elements as in
+                          published finite-element results)
   --seed N                random seed (default 1)
   --out DIR               write steps.csv, summary.json, damage_vs_voltage.svg,
                           damage.png, stress.png, fields.vti
@@ -253,6 +258,14 @@ export const command: Command = {
         value: shellOuter,
         expected: "a binder shell (--binder-shell DIAMETER)",
       });
+    const maxStaggered = integerOption(values, "max-staggered", 4, 1, 1000);
+    const damageOn = stringOption(values, "damage-on") ?? "cells";
+    if (damageOn !== "cells" && damageOn !== "nodes")
+      throw new InputError("--damage-on must be cells or nodes", {
+        field: "--damage-on",
+        value: damageOn,
+        expected: "cells or nodes",
+      });
     const outPath = stringOption(values, "out");
     const out = outPath !== undefined ? OutputDir.open(outPath, { force: values.force === true }) : undefined;
 
@@ -272,6 +285,8 @@ export const command: Command = {
         fractureEnergy: gc,
         boundaryToughnessRatio: ratio,
         split,
+        maxStaggered,
+        damageDiscretisation: damageOn === "nodes" ? "node" : "cell",
         cutoffVoltage: cutoff,
         steps,
         seed,
@@ -298,6 +313,8 @@ export const command: Command = {
       boundaryToughnessRatio: ratio,
       split,
       shellOuter,
+      maxStaggered,
+      damageOn,
       seed,
       note:
         cRate !== undefined && cRate > 1 / 20
