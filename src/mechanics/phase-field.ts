@@ -83,7 +83,6 @@ export class PhaseField {
     this.committedHistory = new Float64Array(this.cellCount);
     this.fractureEnergy = new Float64Array(this.cellCount);
     this.damageable = new Uint8Array(this.cellCount);
-    this.diag = new Float64Array(this.cellCount);
     this.discretisation = options.discretisation ?? "cell";
     if (this.discretisation === "node") {
       const nodes = (grid.n + 1) ** grid.dim;
@@ -111,23 +110,36 @@ export class PhaseField {
   refreshCellDamage(): void {
     const q = this.nodal;
     if (!q) return;
+    const cells = this.listDamageableCells(q);
+    const corners = q.offsets.length;
+    const d = this.nodalDamage;
+    this.damage.fill(0);
+    for (let e = 0; e < cells; e++) {
+      const base = q.cellBase[e];
+      let s = 0;
+      for (let a = 0; a < corners; a++) s += d[base + q.offsets[a]];
+      this.damage[q.cellIndex[e]] = s / corners;
+    }
+  }
+
+  /**
+   * Node mode: list the damageable cells (index and lowest-corner node) in `q.cellIndex` /
+   * `q.cellBase` and return their count. O(cells); redone at each use because callers may edit
+   * `damageable` at any time.
+   */
+  private listDamageableCells(q: NodalElement): number {
     const { n, dim } = this;
     const m = n + 1;
     const nz = dim === 3 ? n : 1;
-    const corners = q.offsets.length;
-    const d = this.nodalDamage;
+    let count = 0;
     for (let k = 0, c = 0; k < nz; k++)
       for (let j = 0; j < n; j++)
         for (let i = 0; i < n; i++, c++) {
-          if (!this.damageable[c]) {
-            this.damage[c] = 0;
-            continue;
-          }
-          const base = i + m * (j + m * k);
-          let s = 0;
-          for (let a = 0; a < corners; a++) s += d[base + q.offsets[a]];
-          this.damage[c] = s / corners;
+          if (!this.damageable[c]) continue;
+          q.cellIndex[count] = c;
+          q.cellBase[count++] = i + m * (j + m * k);
         }
+    return count;
   }
 
   /** Degradation g(d) = (1 − d)² + k_res. */
@@ -247,17 +259,15 @@ export class PhaseField {
    */
   solveDamage(tolerance = 1e-9, maxIterations = 5000): SolveResult {
     const nodal = this.nodal !== null;
-    if (nodal) this.buildNodalOperator();
-    else this.buildOperator();
     const d = this.unknowns;
     const N = d.length;
     // work vectors, allocated once per field
     if (!this.work) this.work = Array.from({ length: 6 }, () => new Float64Array(N));
     const [b, r, z, p, q, inv] = this.work;
-    const diag = this.diag;
-    for (let c = 0; c < N; c++) inv[c] = 1 / diag[c];
-    if (nodal) this.nodalLoad(b);
-    else
+    let cells = 0;
+    if (nodal) cells = this.assembleNodal(b);
+    else {
+      this.buildOperator();
       for (let c = 0; c < N; c++) {
         if (this.damageable[c]) b[c] = 2 * this.history[c];
         else {
@@ -265,8 +275,11 @@ export class PhaseField {
           b[c] = 0;
         }
       }
+    }
+    const diag = this.diag;
+    for (let c = 0; c < N; c++) inv[c] = 1 / diag[c];
     const apply = nodal
-      ? (x: Float64Array, y: Float64Array) => this.applyNodal(x, y)
+      ? (x: Float64Array, y: Float64Array) => this.applyNodal(x, y, cells)
       : (x: Float64Array, y: Float64Array) => this.applyOperator(x, y);
     apply(d, q);
     let rz = 0;
@@ -308,101 +321,82 @@ export class PhaseField {
     return { iterations: it, relativeResidual: zMax };
   }
 
-  /** Node mode: diagonal of K = Σ_e (G_c ℓ K0 + (G_c/ℓ + 2H) M0) over damageable cells. */
-  private buildNodalOperator(): void {
+  /**
+   * Node mode: lists the damageable cells, marks their nodes active and builds the diagonal of
+   * K = Σ_e (G_c ℓ K0 + (G_c/ℓ + 2H) M0) and the load Σ_e 2H ∫N (into `load`). Nodes that touch
+   * no damageable cell get identity rows and d = 0. Returns the number of damageable cells.
+   */
+  private assembleNodal(load: Float64Array): number {
     const q = this.nodal as NodalElement;
-    const { n, dim, length: l } = this;
-    const m = n + 1;
-    const nz = dim === 3 ? n : 1;
+    const cells = this.listDamageableCells(q);
+    const l = this.length;
     const corners = q.offsets.length;
+    const share = this.spacing ** this.dim / corners; // ∫N over a cell [m^dim]
     const diag = this.diag;
     diag.fill(0);
-    for (let k = 0, c = 0; k < nz; k++)
-      for (let j = 0; j < n; j++)
-        for (let i = 0; i < n; i++, c++) {
-          if (!this.damageable[c]) continue;
-          const base = i + m * (j + m * k);
-          const a = this.fractureEnergy[c] * l;
-          const b = this.fractureEnergy[c] / l + 2 * this.history[c];
-          for (let r = 0; r < corners; r++)
-            diag[base + q.offsets[r]] += a * q.stiffness[r * corners + r] + b * q.mass[r * corners + r];
-        }
-    // nodes that touch no damageable cell: identity rows, d = 0
-    for (let v = 0; v < diag.length; v++) if (diag[v] === 0) diag[v] = 1;
+    load.fill(0);
+    q.active.fill(0);
+    for (let e = 0; e < cells; e++) {
+      const c = q.cellIndex[e];
+      const base = q.cellBase[e];
+      const a = this.fractureEnergy[c] * l;
+      const b = this.fractureEnergy[c] / l + 2 * this.history[c];
+      for (let r = 0; r < corners; r++) {
+        const v = base + q.offsets[r];
+        diag[v] += a * q.stiffness[r * corners + r] + b * q.mass[r * corners + r];
+        load[v] += 2 * this.history[c] * share;
+        q.active[v] = 1;
+      }
+    }
+    for (let v = 0; v < diag.length; v++)
+      if (!q.active[v]) {
+        diag[v] = 1;
+        this.nodalDamage[v] = 0;
+      }
+    return cells;
   }
 
-  /** Node mode: y = K x (element by element); rows of nodes outside the damageable cells: y = x. */
-  private applyNodal(x: Float64Array, y: Float64Array): void {
+  /** Node mode: y = K x element by element over the listed cells; inactive rows y = x. */
+  private applyNodal(x: Float64Array, y: Float64Array, cells: number): void {
     const q = this.nodal as NodalElement;
-    const { n, dim, length: l } = this;
-    const m = n + 1;
-    const nz = dim === 3 ? n : 1;
+    const l = this.length;
     const corners = q.offsets.length;
     const xe = q.local;
     y.fill(0);
-    for (let k = 0, c = 0; k < nz; k++)
-      for (let j = 0; j < n; j++)
-        for (let i = 0; i < n; i++, c++) {
-          if (!this.damageable[c]) continue;
-          const base = i + m * (j + m * k);
-          const a = this.fractureEnergy[c] * l;
-          const b = this.fractureEnergy[c] / l + 2 * this.history[c];
-          for (let r = 0; r < corners; r++) xe[r] = x[base + q.offsets[r]];
-          for (let r = 0; r < corners; r++) {
-            let s = 0;
-            const row = r * corners;
-            for (let t = 0; t < corners; t++) s += (a * q.stiffness[row + t] + b * q.mass[row + t]) * xe[t];
-            y[base + q.offsets[r]] += s;
-          }
-        }
+    for (let e = 0; e < cells; e++) {
+      const c = q.cellIndex[e];
+      const base = q.cellBase[e];
+      const a = this.fractureEnergy[c] * l;
+      const b = this.fractureEnergy[c] / l + 2 * this.history[c];
+      for (let r = 0; r < corners; r++) xe[r] = x[base + q.offsets[r]];
+      for (let r = 0; r < corners; r++) {
+        let s = 0;
+        const row = r * corners;
+        for (let t = 0; t < corners; t++) s += (a * q.stiffness[row + t] + b * q.mass[row + t]) * xe[t];
+        y[base + q.offsets[r]] += s;
+      }
+    }
     for (let v = 0; v < y.length; v++) if (!q.active[v]) y[v] = x[v];
-  }
-
-  /** Node mode: load vector Σ_e 2H ∫N (zero and d = 0 on inactive nodes); marks active nodes. */
-  private nodalLoad(out: Float64Array): void {
-    const q = this.nodal as NodalElement;
-    const { n, dim } = this;
-    const m = n + 1;
-    const nz = dim === 3 ? n : 1;
-    const corners = q.offsets.length;
-    const share = this.spacing ** dim / corners;
-    out.fill(0);
-    q.active.fill(0);
-    for (let k = 0, c = 0; k < nz; k++)
-      for (let j = 0; j < n; j++)
-        for (let i = 0; i < n; i++, c++) {
-          if (!this.damageable[c]) continue;
-          const base = i + m * (j + m * k);
-          for (let r = 0; r < corners; r++) {
-            out[base + q.offsets[r]] += 2 * this.history[c] * share;
-            q.active[base + q.offsets[r]] = 1;
-          }
-        }
-    for (let v = 0; v < out.length; v++) if (!q.active[v]) this.nodalDamage[v] = 0;
   }
 
   /** Node mode: Σ_e w_e (d_eᵀM0 d_e/(2ℓ) + ℓ/2 d_eᵀK0 d_e), w_e = G_c (dissipation) or 1 (area). */
   private nodalCrackEnergy(weighted: boolean): number {
     const q = this.nodal as NodalElement;
-    const { n, dim, length: l } = this;
-    const m = n + 1;
-    const nz = dim === 3 ? n : 1;
+    const cells = this.listDamageableCells(q);
+    const l = this.length;
     const corners = q.offsets.length;
     const de = q.local;
     let sum = 0;
-    for (let k = 0, c = 0; k < nz; k++)
-      for (let j = 0; j < n; j++)
-        for (let i = 0; i < n; i++, c++) {
-          if (!this.damageable[c]) continue;
-          const base = i + m * (j + m * k);
-          for (let r = 0; r < corners; r++) de[r] = this.nodalDamage[base + q.offsets[r]];
-          let e = 0;
-          for (let r = 0; r < corners; r++)
-            for (let t = 0; t < corners; t++)
-              e +=
-                de[r] * de[t] * (q.mass[r * corners + t] / (2 * l) + (l / 2) * q.stiffness[r * corners + t]);
-          sum += weighted ? this.fractureEnergy[c] * e : e;
-        }
+    for (let e = 0; e < cells; e++) {
+      const base = q.cellBase[e];
+      for (let r = 0; r < corners; r++) de[r] = this.nodalDamage[base + q.offsets[r]];
+      let energy = 0;
+      for (let r = 0; r < corners; r++)
+        for (let t = 0; t < corners; t++)
+          energy +=
+            de[r] * de[t] * (q.mass[r * corners + t] / (2 * l) + (l / 2) * q.stiffness[r * corners + t]);
+      sum += weighted ? this.fractureEnergy[q.cellIndex[e]] * energy : energy;
+    }
     return sum;
   }
 
@@ -562,6 +556,9 @@ interface NodalElement {
   active: Uint8Array;
   /** Scratch for one element's nodal values. */
   local: Float64Array;
+  /** Damageable cells (first `count` entries, see `listDamageableCells`) and their lowest node. */
+  cellIndex: Int32Array;
+  cellBase: Int32Array;
 }
 
 /**
@@ -591,5 +588,13 @@ function nodalElement(dim: 2 | 3, n: number, h: number): NodalElement {
       stiffness[r * corners + t] = K;
       mass[r * corners + t] = M;
     }
-  return { offsets, stiffness, mass, active: new Uint8Array(m ** dim), local: new Float64Array(corners) };
+  return {
+    offsets,
+    stiffness,
+    mass,
+    active: new Uint8Array(m ** dim),
+    local: new Float64Array(corners),
+    cellIndex: new Int32Array(n ** dim),
+    cellBase: new Int32Array(n ** dim),
+  };
 }
