@@ -1,5 +1,5 @@
 /**
- * The browser lab in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
+ * The browser lab in real headless Chromium (from @sparticuz/chromium, see browser.ts, via playwright-core):
  * every page loads; a particle simulation's plotted data equals the library's result in node; a
  * real impedance file is fitted and the parameters shown equal fitCircuit in node; a synthetic
  * TIFF stack gives the right particle count; corrupt uploads give readable errors and the worker
@@ -29,7 +29,7 @@ import { DEFAULT_CIRCUIT, DEFAULT_GUESS } from "../../src/web/app/pages/kinetics
 import { runCli } from "../helpers/cli.js";
 import { type Lab, startLab } from "./browser.js";
 
-const EIS_FILE = resolve(process.cwd(), "../shared/data/impedancepy__exampleData.csv");
+const EIS_FILE = resolve(process.cwd(), "test/data/impedancepy__exampleData.csv");
 
 /** Split a POSIX shell command line as the page writes it (plain words and '…' quotes). */
 function shellSplit(command: string): string[] {
@@ -496,7 +496,7 @@ test("particle page: Stop ends a long run, the next run works; figures download 
 });
 
 test("kinetics page: a binary BioLogic .mpr with four spectra; the chosen one is fitted", async () => {
-  const file = resolve(process.cwd(), "../shared/data/yadg__peis.issue_149.mpr");
+  const file = resolve(process.cwd(), "test/data/galvani__v1150_PEIS.mpr");
   const { page, errors } = await lab.open("kinetics");
   await page.fill("#eis-guess", "");
   await page.fill("#eis-spectrum", "2");
@@ -509,7 +509,7 @@ test("kinetics page: a binary BioLogic .mpr with four spectra; the chosen one is
   const values = await page.$$eval("#eis-params tr[data-name]", (trs) =>
     trs.map((tr) => Number(tr.getAttribute("data-value"))),
   );
-  const spectrum = parseImpedance(readFileSync(file), "yadg__peis.issue_149.mpr")[1];
+  const spectrum = parseImpedance(readFileSync(file), "galvani__v1150_PEIS.mpr")[1];
   const r = fitCircuit(compileCircuit(DEFAULT_CIRCUIT), spectrum, {});
   // same tolerance argument as for the CSV file above
   assert.equal(values.length, r.params.length);

@@ -115,7 +115,7 @@ test("material figures: U, D, i0, κ of NMC811 with sources", () => {
 });
 
 test("impedance figures of the real impedance.py example file (fit + lin-KK)", () => {
-  const path = resolve(process.cwd(), "../shared/data/impedancepy__exampleData.csv");
+  const path = resolve(process.cwd(), "test/data/impedancepy__exampleData.csv");
   const r = runFitEis({
     type: "fit-eis",
     name: "impedancepy__exampleData.csv",

@@ -6,7 +6,7 @@ import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { main } from "../../../src/cli/main.js";
 
-const data = (name: string) => fileURLToPath(new URL(`../../../../shared/data/${name}`, import.meta.url));
+const data = (name: string) => fileURLToPath(new URL(`../../data/${name}`, import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "cathodelab-eis-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -104,7 +104,7 @@ describe("cathodelab fit eis", () => {
     const r = await cli([
       "fit",
       "eis",
-      data("yadg__peis.issue_149.mpr"),
+      data("galvani__v1150_PEIS.mpr"),
       "--circuit",
       "R0-p(R1,CPE1)",
       "--spectrum",

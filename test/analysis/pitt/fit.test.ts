@@ -147,7 +147,7 @@ test("bad input throws InputError", () => {
 test("real δ-MnO2 film transient (Wei et al. 2024, SurfBulk data): planar fit lands in the published range", () => {
   // time/s, I/mA; 8 993 points, 0.03–180 s
   const text = readFileSync(
-    new URL("../../../../shared/data/surfbulk__Anodic_Current_vs_Time.csv", import.meta.url),
+    new URL("../../data/surfbulk__Anodic_Current_vs_Time.csv", import.meta.url),
     "utf8",
   );
   const rows = text.trim().split("\n").slice(1);

@@ -1,9 +1,9 @@
-/** Paths and bytes of the real instrument files in ../shared/data (never copied into the repo). */
+/** Paths and bytes of the real instrument files in test/data/ (sources and licences: test/data/README.md). */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export function dataPath(name: string): string {
-  return fileURLToPath(new URL(`../../../../shared/data/${name}`, import.meta.url));
+  return fileURLToPath(new URL(`../../data/${name}`, import.meta.url));
 }
 
 /** A plain Uint8Array copy (a Node Buffer's slice() would share memory, not copy). */
