@@ -2,7 +2,10 @@
  * `cathodelab study`: the virtual seed-000 single-particle kinetics study on any material
  * and radius, with tables, figures, a BPX-style parameter export and an HTML report.
  */
+import { readFileSync } from "node:fs";
 import { runVirtualStudy, STUDY_CIRCUIT, type VirtualStudyResult } from "../../analysis/study/index.js";
+import { InputError } from "../../errors.js";
+import { type BpxParticleData, bpxComplete, bpxPartial, bpxTemplate } from "../../io/bpx.js";
 import { columnsToCsv, toCsv, toJson } from "../../io/csv.js";
 import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
@@ -36,6 +39,8 @@ Options:
   --noise F              relative Gaussian noise on the simulated EIS and PITT data (default 0)
   --seed N               noise seed (default 1)
   --area-ratio F         measured/sphere surface area for the fracture correction of j0 (default 1)
+  --bpx-template FILE    complete SPM/SPMe/DFN BPX from a filled-in parameters.bpx-template.json
+                         (default: a valid BPX "Partial" document)
 
 Example:
   cathodelab study --material NMC333 --radius 13.25um --out study-nmc333`;
@@ -53,6 +58,7 @@ export const STUDY_OPTIONS = {
   noise: { type: "string" },
   seed: { type: "string" },
   "area-ratio": { type: "string" },
+  "bpx-template": { type: "string" },
 } as const;
 
 /** Customary-unit helpers for tables: A/m² → mA/cm², m²/s → cm²/s. */
@@ -96,7 +102,12 @@ export function studySummaryText(r: VirtualStudyResult): string {
 }
 
 /** Write every output of a study into `out`; returns the report sections' file list. */
-export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command: string[]): void {
+export function writeStudyOutputs(
+  out: OutputDir,
+  r: VirtualStudyResult,
+  command: string[],
+  bpx?: { template: unknown; file: string },
+): void {
   const s = r.series;
   out.write(
     "timeseries.csv",
@@ -261,7 +272,8 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
       })),
     ),
   );
-  out.write("parameters.bpx.json", toJson(bpxExport(r)));
+  out.write("parameters.bpx.json", toJson(bpxExport(r, bpx)));
+  out.write("parameters.bpx-template.json", toJson(bpxTemplate(bpxParticleData(r), "DFN")));
   out.write(
     "summary.json",
     toJson({ command, material: r.material, radius_m: r.radius, errors: r.errors, options: r.options }),
@@ -529,37 +541,37 @@ export function writeStudyOutputs(out: OutputDir, r: VirtualStudyResult, command
         "hysteresis.csv",
         "timeseries.csv",
         "parameters.bpx.json",
+        "parameters.bpx-template.json",
       ],
     }),
   );
 }
 
-/**
- * BPX-style export of the fitted positive-electrode functions (tables against the
- * stoichiometry x, SI units in the key names as BPX does).
- */
-export function bpxExport(r: VirtualStudyResult): Record<string, unknown> {
-  const pitt = [...r.pitt].sort((a, b) => a.xMean - b.xMean);
-  const eis = r.eis.filter((p) => p.phase === "charge").sort((a, b) => a.xMean - b.xMean);
+/** The study's positive-electrode functions for the BPX export (x = Li fraction, SI). */
+export function bpxParticleData(r: VirtualStudyResult): BpxParticleData {
+  const eis = r.eis.filter((p) => p.phase === "charge");
   return {
-    Header: {
-      BPX: 0.4,
-      Title: `cathodelab virtual study: ${r.material}`,
-      Description:
-        "Exchange-current density from EIS (charge) and diffusivity from PITT fits, tabulated against stoichiometry",
-      Model: "SPM",
-    },
-    Parameterisation: {
-      "Positive electrode": {
-        "Particle radius [m]": r.radius,
-        "Exchange-current density [A.m-2]": {
-          x: eis.map((p) => p.xMean),
-          y: eis.map((p) => p.exchangeCurrentDensity),
-        },
-        "Diffusivity [m2.s-1]": { x: pitt.map((p) => p.xMean), y: pitt.map((p) => p.diffusivity) },
-      },
-    },
+    title: `cathodelab virtual study: ${r.material}`,
+    description:
+      "Positive-electrode particle functions from the virtual seed-000 study: j0 from EIS (charge, R_ct), D from PITT (sphere-series fit), OCP = relaxed OCV, against the mean Li fraction x",
+    particleRadius: r.radius,
+    maxConcentration: getMaterial(r.material).maxConcentration,
+    exchangeCurrentDensity: { x: eis.map((p) => p.xMean), y: eis.map((p) => p.exchangeCurrentDensity) },
+    diffusivity: { x: r.pitt.map((p) => p.xMean), y: r.pitt.map((p) => p.diffusivity) },
+    ocp: { x: eis.map((p) => p.xMean), y: eis.map((p) => p.relaxedOcv) },
   };
+}
+
+/**
+ * BPX 1.1.1 export (src/io/bpx.ts): a valid "Partial" document, or with a filled-in template a
+ * complete SPM/SPMe/DFN document.
+ */
+export function bpxExport(
+  r: VirtualStudyResult,
+  bpx?: { template: unknown; file: string },
+): Record<string, unknown> {
+  const data = bpxParticleData(r);
+  return (bpx ? bpxComplete(data, bpx.template, bpx.file) : bpxPartial(data)).document;
 }
 
 export const command: Command = {
@@ -589,6 +601,25 @@ export const command: Command = {
     };
     const seedText = stringOption(values, "seed");
     const outDir = stringOption(values, "out");
+    const bpxFile = stringOption(values, "bpx-template");
+    let bpx: { template: unknown; file: string } | undefined;
+    if (bpxFile !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(bpxFile, "utf8");
+      } catch {
+        throw new InputError("cannot read the BPX template", { file: bpxFile, field: "--bpx-template" });
+      }
+      try {
+        bpx = { template: JSON.parse(text), file: bpxFile };
+      } catch (e) {
+        throw new InputError("BPX template is not valid JSON", {
+          file: bpxFile,
+          value: (e as Error).message,
+          expected: "the JSON of parameters.bpx-template.json with every REQUIRED value filled in",
+        });
+      }
+    }
     const out = outDir ? OutputDir.open(outDir, { force: values.force === true }) : undefined;
     try {
       const bar = new ProgressBar("study", ctx.stderr, ctx.isTTY);
@@ -606,7 +637,7 @@ export const command: Command = {
       });
       bar.finish();
       if (out) {
-        writeStudyOutputs(out, result, ["cathodelab", "study", ...argv]);
+        writeStudyOutputs(out, result, ["cathodelab", "study", ...argv], bpx);
         out.commit();
       }
       if (values.json === true) {
