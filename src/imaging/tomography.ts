@@ -85,7 +85,8 @@ export function analyzeTomogram(grey: Volume, options: TomoAnalysisOptions = {})
   }
   let solid: Volume<Uint8Array> = { data: mask, shape: grey.shape, spacing: grey.spacing };
   const closing = options.closingRadius ?? 2;
-  if (closing > 0) solid = binaryClosing(solid, closing, { border: "background" });
+  // reflect at the array edge: particles cut by the field of view keep their cut faces (issue 19)
+  if (closing > 0) solid = binaryClosing(solid, closing, { border: "reflect" });
   const filled = fillHoles(solid);
   // labelling (optionally split by the watershed), then drop specks and renumber 1…N
   const raw =
