@@ -6,7 +6,7 @@ import { equalMask, volumeFrom } from "../../src/imaging/volume.js";
 import { readTiff } from "../../src/io/tiff.js";
 
 const FIX = new URL("../fixtures/imaging/", import.meta.url);
-const DATA = new URL("../../../shared/data/imaging/", import.meta.url);
+const DATA = new URL("../data/imaging/", import.meta.url);
 interface EdtCase {
   name: string;
   shape: number[];

@@ -8,7 +8,7 @@ import { equalMask, volumeFrom } from "../../src/imaging/volume.js";
 import { readTiff } from "../../src/io/tiff.js";
 
 const FIX = new URL("../fixtures/imaging/", import.meta.url);
-const DATA = new URL("../../../shared/data/imaging/", import.meta.url);
+const DATA = new URL("../data/imaging/", import.meta.url);
 
 interface LabelCase {
   name: string;
@@ -46,7 +46,7 @@ test("labels equal scipy.ndimage.label / skimage.measure.label partitions AND nu
   }
 });
 
-test("real data: NMC component counts 121/81 (taufactor) and 144/80 (MATBOX) with 6/26 connectivity (README)", () => {
+test("real data: NMC component counts 121/81 (taufactor) and 144/80 (MATBOX) with 6/26 connectivity (README); XCT slice 4/8 counts", () => {
   for (const [file, phase, c6, c26, largest] of [
     ["taufactor_electrode_nmc_3phase_256.tiff", 85, 121, 81, 6457697],
     ["matbox_nmc-1-cal_generatedCBD_bridge.tif", 1, 144, 80, 11343393],
@@ -60,15 +60,15 @@ test("real data: NMC component counts 121/81 (taufactor) and 144/80 (MATBOX) wit
     const sizes = labelSizes(r26.labels, r26.count);
     assert.equal(Math.max(...sizes.slice(1)), largest, file);
   }
-  const pnd = readTiff(
-    new Uint8Array(readFileSync(new URL("pnd_nmc811_holotomo_slice_xy.tif", DATA))),
-  ).volume;
+  // the real 16-bit XCT cell slice above its Otsu threshold (scripts/fixtures/imaging_real.py)
+  const ref = JSON.parse(readFileSync(new URL("real_otsu_label.json", FIX), "utf8")).xct;
+  const xct = readTiff(new Uint8Array(readFileSync(new URL(ref.file, DATA)))).volume;
   const fg = volumeFrom(
-    Uint8Array.from(pnd.data, (x) => (x > 134 ? 1 : 0)),
-    [655, 2048],
+    Uint8Array.from(xct.data, (x) => (x > ref.otsu ? 1 : 0)),
+    [576, 576],
   );
-  assert.equal(label(fg, { connectivity: 4 }).count, 599);
-  assert.equal(label(fg, { connectivity: 8 }).count, 538);
+  assert.equal(label(fg, { connectivity: 4 }).count, ref.components4); // 566
+  assert.equal(label(fg, { connectivity: 8 }).count, ref.components8); // 9
 });
 
 test("property: every label is connected, neighbours of different labels are never adjacent, sizes add up", () => {

@@ -12,7 +12,7 @@ import { volumeFrom } from "../../src/imaging/volume.js";
 import { readTiff } from "../../src/io/tiff.js";
 
 const FIX = new URL("../fixtures/imaging/", import.meta.url);
-const DATA = new URL("../../../shared/data/imaging/", import.meta.url);
+const DATA = new URL("../data/imaging/", import.meta.url);
 
 interface OtsuCase {
   name: string;
@@ -56,20 +56,20 @@ test("multi-Otsu (3 and 4 classes) equals skimage threshold_multiotsu exactly", 
   assert.ok(n >= 6);
 });
 
-test("real data: Otsu 134 on the NMC811 holotomography slice and 31253 on the 16-bit XCT slice (README)", () => {
-  const pnd = readTiff(
-    new Uint8Array(readFileSync(new URL("pnd_nmc811_holotomo_slice_xy.tif", DATA))),
-  ).volume;
-  assert.equal(thresholdOtsu(pnd), 134);
-  const fg = applyThreshold(pnd, 134).data.reduce((s, v) => s + v, 0) / pnd.data.length;
-  assert.ok(Math.abs(fg - 0.392313) < 5e-7, String(fg)); // README gives 6 decimals
-  // float copy: 256 bins give 133.398438 (README)
-  assert.ok(Math.abs(thresholdOtsu(Float64Array.from(pnd.data)) - 133.398438) < 5e-7);
-  const xct = readTiff(
-    new Uint8Array(readFileSync(new URL("bxw_cylcell_xct_slice_im_1_u16.tif", DATA))),
-  ).volume;
-  assert.equal(thresholdOtsu(xct), 31253);
-  assert.ok(Math.abs(thresholdOtsu(Float64Array.from(xct.data)) - 31103.525391) < 5e-7);
+test("real data: Otsu of the 16-bit XCT cell slice and the 3-phase electrode equals numpy (scripts/fixtures/imaging_real.py)", () => {
+  const ref = JSON.parse(readFileSync(new URL("real_otsu_label.json", FIX), "utf8"));
+  const xct = readTiff(new Uint8Array(readFileSync(new URL(ref.xct.file, DATA)))).volume;
+  assert.equal(thresholdOtsu(xct), ref.xct.otsu); // 31253, as in the data set's own README
+  const fg = applyThreshold(xct, ref.xct.otsu).data.reduce((s, v) => s + v, 0) / xct.data.length;
+  assert.equal(fg, ref.xct.fg_fraction); // a count over 576², exact in binary64
+  // float copy: 256 bins between min and max (31103.525390625); 1e-6 covers bin-edge rounding
+  assert.ok(Math.abs(thresholdOtsu(Float64Array.from(xct.data)) - ref.xct.otsu_float256) < 1e-6);
+  // uint8 volume with levels {0, 85, 170}: integer bins 0…170; the first maximiser is bin 0
+  const tau = readTiff(new Uint8Array(readFileSync(new URL(ref.taufactor.file, DATA)))).volume;
+  assert.equal(thresholdOtsu(tau), ref.taufactor.otsu);
+  const fgTau = applyThreshold(tau, ref.taufactor.otsu).data.reduce((s, v) => s + v, 0) / tau.data.length;
+  assert.equal(fgTau, ref.taufactor.fg_fraction);
+  assert.ok(Math.abs(thresholdOtsu(Float64Array.from(tau.data)) - ref.taufactor.otsu_float256) < 1e-6);
 });
 
 test("histogram conventions: integer bins from min to max, float bins with centres, constant image", () => {

@@ -19,10 +19,7 @@ const fixture = JSON.parse(
 
 /** impedance.py's data/exampleData.csv: headerless f [Hz], Re Z [Ω], Im Z [Ω]. */
 function exampleData(imagNegativeOnly: boolean): EisSpectrum {
-  const text = readFileSync(
-    new URL("../../data/impedancepy__exampleData.csv", import.meta.url),
-    "utf8",
-  );
+  const text = readFileSync(new URL("../../data/impedancepy__exampleData.csv", import.meta.url), "utf8");
   const rows = text
     .trim()
     .split("\n")

@@ -75,10 +75,7 @@ describe("lin-KK (Schönleber et al. 2014)", () => {
   });
 
   it("real data: impedance.py's example spectrum passes with a series capacitance chosen automatically", () => {
-    const text = readFileSync(
-      new URL("../../data/impedancepy__exampleData.csv", import.meta.url),
-      "utf8",
-    );
+    const text = readFileSync(new URL("../../data/impedancepy__exampleData.csv", import.meta.url), "utf8");
     const rows = text
       .trim()
       .split("\n")
