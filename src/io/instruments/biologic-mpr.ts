@@ -27,7 +27,7 @@
  */
 import { InputError } from "../../errors.js";
 import { MPR_COLUMNS, MPR_FLAGS, mprTypeSize } from "./biologic-mpr-columns.js";
-import { type ColumnSet, impedanceFromColumns, sliceColumns, timeSeriesFromColumns } from "./columns.js";
+import { type ColumnSet, cleanImpedanceSpectra, timeSeriesFromColumns } from "./columns.js";
 import type {
   ImpedanceReadOptions,
   ImpedanceSpectrum,
@@ -43,6 +43,8 @@ interface MprModule {
   longName: string;
   version: number;
   date: string;
+  /** True for the 65-byte module headers of EC-Lab ≥ 11.50, false for the 57-byte ones. */
+  newHeader: boolean;
   /** Byte offset of the content in the file. */
   offset: number;
   length: number;
@@ -112,7 +114,7 @@ export function readMprModules(bytes: Uint8Array, name: string): MprModule[] {
         shortName,
       );
     }
-    modules.push({ shortName, longName, version, date, offset, length });
+    modules.push({ shortName, longName, version, date, newHeader: newFormat, offset, length });
     p = offset + length;
   }
   return modules;
@@ -124,21 +126,34 @@ interface ColumnPlan {
   type: MprValueType | "flags";
   offset: number;
   size: number;
-  skip: boolean;
 }
 
-/** Expected data start in the "VMP data" module for versions whose layout is known. */
+/**
+ * Byte offset of the first row inside the "VMP data" module, by module version (verified on
+ * the files listed in test/data/eclab/README.md): version 2 → 405, version 3 → 406 (both
+ * EC-Lab < 11.50), version 11 → 1007 (EC-Lab ≥ 11.50). Other versions: undefined (no file
+ * seen; the start is then taken as module length − rows × row size and checked to lie after
+ * the column list).
+ */
 function knownDataStart(version: number): number | undefined {
   if (version >= 11) return 1007;
   if (version === 3) return 406;
-  if (version <= 2) return 405;
+  if (version === 2) return 405;
   return undefined;
+}
+
+/** Human description of a data-module version for error messages. */
+function describeVersion(version: number, newHeader: boolean): string {
+  const ec = version >= 10 ? "EC-Lab ≥ 11.50 layout" : "EC-Lab < 11.50 layout";
+  return `data module version ${version} (${ec}, ${newHeader ? "new" : "old"} module headers)`;
 }
 
 interface MprData {
   set: ColumnSet;
   meta: Record<string, string | number>;
   loops: [number, number][];
+  /** Column IDs in file order. */
+  ids: number[];
 }
 
 function readMprData(
@@ -157,75 +172,78 @@ function readMprData(
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + data.offset, data.length);
   if (data.length < 6) fail(name, "data module too short", "a row count and a column list", "VMP data");
+  const version = describeVersion(data.version, data.newHeader);
+  if (data.version < 2) {
+    fail(
+      name,
+      `unsupported ${version}: no file of this version was available to verify its layout`,
+      "data module version 2, 3 or ≥ 10 (EC-Lab 10.x and later)",
+      "VMP data",
+    );
+  }
   const nRows = view.getUint32(0, true);
-  const narrowCount = data.version <= 2;
+  // Before EC-Lab 11.50 (module versions 2 and 3) the column count is one byte and the IDs
+  // start at byte 5; from 11.50 on (version ≥ 10) it is a u16 and the IDs start at byte 6.
+  const narrowCount = data.version < 10;
   const nCols = narrowCount ? view.getUint8(4) : view.getUint16(4, true);
   const idStart = narrowCount ? 5 : 6;
-  if (idStart + 2 * nCols > data.length) {
+  if (nCols === 0 || idStart + 2 * nCols > data.length) {
     fail(
       name,
       `data module lists ${nCols} columns but is only ${data.length} bytes`,
-      "a complete column list",
+      `a complete, non-empty column list (${version})`,
+      "VMP data",
     );
   }
   // Plan the row layout: sizes from the ID table, flags sharing one byte.
   const plan: ColumnPlan[] = [];
-  const unknown: ColumnPlan[] = [];
+  const unknown: number[] = [];
+  const ids: number[] = [];
   let rowSize = 0;
   let flagOffset = -1;
   for (let k = 0; k < nCols; k++) {
     const id = view.getUint16(idStart + 2 * k, true);
+    ids.push(id);
     const flag = MPR_FLAGS[id];
     if (flag) {
       if (flagOffset < 0) {
         flagOffset = rowSize;
         rowSize += 1;
       }
-      plan.push({ id, name: flag.name, type: "flags", offset: flagOffset, size: 0, skip: false });
+      plan.push({ id, name: flag.name, type: "flags", offset: flagOffset, size: 0 });
       continue;
     }
     const known = extraTypes?.[id] ?? MPR_COLUMNS[id]?.type;
+    if (!known) {
+      unknown.push(id);
+      continue;
+    }
     const col: ColumnPlan = {
       id,
       name: MPR_COLUMNS[id]?.name ?? `column ${id}`,
-      type: known ?? "u8",
+      type: known,
       offset: rowSize,
-      size: known ? mprTypeSize(known) : 0,
-      skip: !known,
+      size: mprTypeSize(known),
     };
     plan.push(col);
-    if (!known) unknown.push(col);
     rowSize += col.size;
   }
-  const expectedStart = knownDataStart(data.version);
   if (unknown.length > 0) {
-    // One unknown column: its size is what the module length leaves over, when the data start
-    // of this module version is known. More than one cannot be sized.
-    const available =
-      expectedStart !== undefined && nRows > 0 ? (data.length - expectedStart) / nRows - rowSize : Number.NaN;
-    if (unknown.length > 1 || ![1, 2, 4, 8].includes(available)) {
-      fail(
-        name,
-        `unknown column ID${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => c.id).join(", ")} of unknown size`,
-        "column IDs listed in biologic-mpr-columns.ts, or options.mprColumnTypes giving their types",
-        "VMP data",
-      );
-    }
-    // Shift everything packed after the unknown column by its size; it is itself skipped.
-    const u = unknown[0];
-    u.size = available;
-    const uIndex = plan.indexOf(u);
-    const firstFlag = plan.findIndex((c) => c.type === "flags");
-    plan.forEach((c, k) => {
-      if (c.type === "flags" ? firstFlag > uIndex : k > uIndex) c.offset += available;
-    });
-    rowSize += available;
+    // An unknown ID has an unknown size, so every column after it would be read at the wrong
+    // offset: refuse rather than return shifted values.
+    fail(
+      name,
+      `unknown column ID${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} in ${version}`,
+      "column IDs listed in biologic-mpr-columns.ts, or options.mprColumnTypes giving their types",
+      "VMP data",
+    );
   }
+  const expectedStart = knownDataStart(data.version);
   const dataStart = data.length - nRows * rowSize;
   if (dataStart < idStart + 2 * nCols || (expectedStart !== undefined && dataStart !== expectedStart)) {
     fail(
       name,
-      `data module of ${data.length} bytes does not hold ${nRows} rows of ${rowSize} bytes after the column list`,
+      `data module of ${data.length} bytes does not hold ${nRows} rows of ${rowSize} bytes after the column list (${version})`,
       `rows starting at byte ${expectedStart ?? "after the column list"} of the module (truncated file or wrong column sizes)`,
       "VMP data",
     );
@@ -233,12 +251,7 @@ function readMprData(
   // Decode rows column by column (typed arrays, no per-row allocation).
   const numeric = new Map<string, Float64Array>();
   const names: string[] = [];
-  const skipped: string[] = [];
   for (const c of plan) {
-    if (c.skip) {
-      skipped.push(`${c.id} (${c.size} bytes)`);
-      continue;
-    }
     const out = new Float64Array(nRows);
     let p = dataStart + c.offset;
     const mask = c.type === "flags" ? MPR_FLAGS[c.id].mask : 0;
@@ -279,10 +292,10 @@ function readMprData(
   const meta: Record<string, string | number> = {
     format: "biologic-mpr",
     dataModuleVersion: data.version,
+    moduleHeaders: data.newHeader ? "new (EC-Lab ≥ 11.50)" : "old (EC-Lab < 11.50)",
     date: data.date,
-    columnIds: plan.map((c) => c.id).join(","),
+    columnIds: ids.join(","),
   };
-  if (skipped.length > 0) meta.skippedColumnIds = skipped.join(", ");
   // Loops.
   const loops: [number, number][] = [];
   const loopModule = modules.find((m) => m.shortName === "VMP loop");
@@ -313,7 +326,27 @@ function readMprData(
   // For .mpr files the "line" of an error message is the 1-based data row.
   const lines = new Int32Array(nRows);
   for (let r = 0; r < nRows; r++) lines[r] = r + 1;
-  return { set: { file: name, names, numeric, lines }, meta, loops };
+  return { set: { file: name, names, numeric, lines }, meta, loops, ids };
+}
+
+/**
+ * All columns of a `.mpr` data module as stored (names as EC-Lab prints them in the `.mpt`,
+ * values unconverted), with the module metadata and loop ranges. For tests and tools that need
+ * every column; the fitting code uses the SI readers below.
+ */
+export function readBiologicMprColumns(
+  bytes: Uint8Array,
+  name: string,
+  options: { mprColumnTypes?: Record<number, MprValueType> } = {},
+): {
+  names: string[];
+  columns: Map<string, Float64Array>;
+  ids: number[];
+  meta: Record<string, string | number>;
+  loops: [number, number][];
+} {
+  const { set, meta, loops, ids } = readMprData(bytes, name, options.mprColumnTypes);
+  return { names: set.names, columns: set.numeric, ids, meta, loops };
 }
 
 /** Parse a BioLogic `.mpr` impedance file into one spectrum per loop. */
@@ -324,23 +357,79 @@ export function parseBiologicMprImpedance(
 ): ImpedanceSpectrum[] {
   const { set, meta, loops } = readMprData(bytes, name, options.mprColumnTypes);
   const n = set.lines.length;
-  const ranges: [number, number][] = (options.split ?? true) && loops.length > 1 ? loops : [[0, n]];
-  return ranges.map(([a, b], k) => {
-    const s = impedanceFromColumns(sliceColumns(set, a, b), options.columns, options.units);
-    s.label = ranges.length > 1 ? `${name} loop ${k}` : name;
-    s.meta = { ...meta, ...(ranges.length > 1 ? { loop: k } : {}) };
+  const split = options.split ?? true;
+  const ranges: [number, number][] = split && loops.length > 1 ? loops : [[0, n]];
+  const parts = cleanImpedanceSpectra(set, ranges, options.columns, options.units, split);
+  return parts.map(({ spectrum: s }, k) => {
+    s.label = parts.length > 1 ? `${name} ${loops.length > 1 ? "loop" : "spectrum"} ${k}` : name;
+    s.meta = { ...meta, ...(parts.length > 1 ? { [loops.length > 1 ? "loop" : "spectrum"]: k } : {}) };
     return s;
   });
 }
 
-/** Parse a BioLogic `.mpr` file as a time series (time/s, Ewe or <Ewe>, I or <I> in mA → A). */
+/** Seconds of charge per mA·h: 1 mA·h = 1e-3 A × 3600 s = 3.6 C. */
+const COULOMB_PER_MAH = 3.6;
+
+/**
+ * Add a current column to a data module that stores none, and say how it was obtained:
+ *  - `dq/mA.h` (charge passed since the previous point, GCPL/MB files before EC-Lab 11.50):
+ *    I_k = dq_k · 3.6 C/mA·h / (t_k − t_{k−1}) — the mean current over that interval (I = dQ/dt);
+ *    row 0 has no previous point and gets the current of row 1 when dq_0 ≠ 0, else 0;
+ *  - every row at rest (mode 3, OCV/wait techniques): I = 0.
+ * Returns the notes; leaves the set alone when it already has `I/mA` or `<I>/mA`.
+ */
+export function deriveBiologicCurrent(set: ColumnSet): string[] {
+  if (set.numeric.has("I/mA") || set.numeric.has("<I>/mA")) return [];
+  const time = set.numeric.get("time/s");
+  if (!time) return [];
+  const n = time.length;
+  const dq = set.numeric.get("dq/mA.h");
+  const mode = set.numeric.get("mode");
+  const current = new Float64Array(n);
+  let note: string;
+  if (dq) {
+    for (let k = 1; k < n; k++) {
+      const dt = time[k] - time[k - 1];
+      current[k] = dt > 0 ? (dq[k] * COULOMB_PER_MAH * 1000) / dt : current[k - 1];
+    }
+    if (n > 1 && dq[0] !== 0) current[0] = current[1];
+    note =
+      'the file stores no current: "I (from dq)/mA" = dq/mA.h × 3.6 C/mA·h ÷ Δt, the mean current since the previous point';
+  } else if (mode && n > 0 && mode.every((m) => m === 3)) {
+    note = 'the file stores no current and every row is at rest (mode 3): "I (rest)/mA" = 0';
+  } else {
+    return [];
+  }
+  const name = dq ? "I (from dq)/mA" : "I (rest)/mA";
+  set.numeric.set(name, current);
+  set.names.push(name);
+  return [note];
+}
+
+/**
+ * Parse a BioLogic `.mpr` file as a time series (time/s, Ewe or <Ewe>, I or <I> in mA → A).
+ * Files that store only charge (GCPL before EC-Lab 11.50) or nothing (OCV) get a derived
+ * current, named in `notes`.
+ */
 export function parseBiologicMprTimeSeries(
   bytes: Uint8Array,
   name: string,
   options: TimeSeriesReadOptions = {},
 ): TimeSeries {
   const { set, meta } = readMprData(bytes, name, options.mprColumnTypes);
-  const series = timeSeriesFromColumns(set, options.columns, options.units, options.currentSign ?? 1);
+  if (set.lines.length === 0) {
+    fail(
+      name,
+      "the data module holds no rows",
+      "at least one data row (was the run stopped at once?)",
+      "VMP data",
+    );
+  }
+  const notes = options.columns?.current === undefined ? deriveBiologicCurrent(set) : [];
+  const mapping =
+    notes.length > 0 ? { ...options.columns, current: set.names[set.names.length - 1] } : options.columns;
+  const series = timeSeriesFromColumns(set, mapping, options.units, options.currentSign ?? 1);
   series.meta = meta;
+  if (notes.length > 0) series.notes = notes;
   return series;
 }

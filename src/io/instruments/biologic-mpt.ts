@@ -11,11 +11,11 @@
  * cathode is charge, so no sign change is applied.
  */
 import { InputError } from "../../errors.js";
+import { deriveBiologicCurrent } from "./biologic-mpr.js";
 import {
   type ColumnSet,
-  impedanceFromColumns,
+  cleanImpedanceSpectra,
   runs,
-  sliceColumns,
   spectrumColumn,
   timeSeriesFromColumns,
 } from "./columns.js";
@@ -129,10 +129,11 @@ export function parseBiologicMptImpedance(
     const col = spectrumColumn(set, options.columns);
     if (col) ranges = runs(col.data);
   }
-  return ranges.map(([a, b], k) => {
-    const s = impedanceFromColumns(sliceColumns(set, a, b), options.columns, options.units);
-    s.label = ranges.length > 1 ? `${name} loop ${k}` : name;
-    s.meta = { ...meta, ...(ranges.length > 1 ? { loop: k } : {}) };
+  // Zero-frequency rows (cycling rows of a Modulo Bat file) separate spectra too.
+  const parts = cleanImpedanceSpectra(set, ranges, options.columns, options.units, split);
+  return parts.map(({ spectrum: s }, k) => {
+    s.label = parts.length > 1 ? `${name} ${loops.length > 1 ? "loop" : "spectrum"} ${k}` : name;
+    s.meta = { ...meta, ...(parts.length > 1 ? { [loops.length > 1 ? "loop" : "spectrum"]: k } : {}) };
     return s;
   });
 }
@@ -144,7 +145,11 @@ export function parseBiologicMptTimeSeries(
   options: TimeSeriesReadOptions = {},
 ): TimeSeries {
   const { set, meta } = readMpt(bytes, name, options.decimal);
-  const series = timeSeriesFromColumns(set, options.columns, options.units, options.currentSign ?? 1);
+  const notes = options.columns?.current === undefined ? deriveBiologicCurrent(set) : [];
+  const mapping =
+    notes.length > 0 ? { ...options.columns, current: set.names[set.names.length - 1] } : options.columns;
+  const series = timeSeriesFromColumns(set, mapping, options.units, options.currentSign ?? 1);
   series.meta = meta;
+  if (notes.length > 0) series.notes = notes;
   return series;
 }

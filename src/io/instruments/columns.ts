@@ -314,3 +314,110 @@ export function runs(values: Float64Array): [number, number][] {
   }
   return out;
 }
+
+/** Keep the rows of `set` where `keep[i]` is true. */
+export function filterRows(set: ColumnSet, keep: ArrayLike<boolean | number>): ColumnSet {
+  let n = 0;
+  for (let i = 0; i < set.lines.length; i++) if (keep[i]) n++;
+  const numeric = new Map<string, Float64Array>();
+  for (const [k, v] of set.numeric) {
+    const out = new Float64Array(n);
+    for (let i = 0, j = 0; i < v.length; i++) if (keep[i]) out[j++] = v[i];
+    numeric.set(k, out);
+  }
+  const lines = new Int32Array(n);
+  for (let i = 0, j = 0; i < set.lines.length; i++) if (keep[i]) lines[j++] = set.lines[i];
+  return { ...set, numeric, lines };
+}
+
+function listLines(lines: number[]): string {
+  const shown = lines.slice(0, 8).join(", ");
+  return lines.length > 8 ? `${shown} … (${lines.length} in all)` : shown;
+}
+
+/** One spectrum and the rows [from, to) of the column set it came from. */
+export interface SpectrumPart {
+  spectrum: ImpedanceSpectrum;
+  from: number;
+  to: number;
+}
+
+/**
+ * Impedance spectra from row ranges of a table, cleaned the same way for every format:
+ *  - rows with frequency exactly 0 (the cycling rows of a Modulo Bat / GCPL-with-EIS file,
+ *    or a DC point) are dropped with a note; with `splitAtGaps` each run of non-zero
+ *    frequency between them becomes its own spectrum;
+ *  - a row repeating an earlier row of the same spectrum exactly (same frequency, Re Z, Im Z)
+ *    is dropped with a note.
+ * Refuses a range that keeps no row. Negative frequencies are left for the analyses to refuse.
+ */
+export function cleanImpedanceSpectra(
+  set: ColumnSet,
+  ranges: [number, number][],
+  mapping: ColumnMapping | undefined,
+  units: ColumnUnits | undefined,
+  splitAtGaps: boolean,
+): SpectrumPart[] {
+  const f = requireRole(set, "frequency", mapping, 'a frequency column such as "freq/Hz"');
+  const zeroLines: number[] = [];
+  const parts: [number, number][] = [];
+  for (const [a, b] of ranges) {
+    let start = -1;
+    const kept: [number, number][] = [];
+    for (let i = a; i <= b; i++) {
+      const zero = i < b && f.data[i] === 0;
+      if (i < b && zero) zeroLines.push(set.lines[i]);
+      if (i < b && !zero) {
+        if (start < 0) start = i;
+        continue;
+      }
+      if (start >= 0) kept.push([start, i]);
+      start = -1;
+    }
+    if (splitAtGaps) parts.push(...kept);
+    else if (kept.length > 0) parts.push([kept[0][0], kept[kept.length - 1][1]]);
+  }
+  if (parts.length === 0) {
+    throw new InputError("no row with a non-zero frequency", {
+      file: set.file,
+      field: f.name,
+      expected: "impedance rows (frequency > 0); this looks like a file without EIS data",
+    });
+  }
+  const fileNotes: string[] = [];
+  if (zeroLines.length > 0) {
+    fileNotes.push(
+      `dropped ${zeroLines.length} row${zeroLines.length > 1 ? "s" : ""} with frequency 0 (not impedance points; line${zeroLines.length > 1 ? "s" : ""} ${listLines(zeroLines)})`,
+    );
+  }
+  return parts.map(([a, b]) => {
+    let part = sliceColumns(set, a, b);
+    if (!splitAtGaps && zeroLines.length > 0) {
+      const keep = new Uint8Array(b - a);
+      const fd = part.numeric.get(f.name)!;
+      for (let i = 0; i < keep.length; i++) keep[i] = fd[i] !== 0 ? 1 : 0;
+      part = filterRows(part, keep);
+    }
+    let spectrum = impedanceFromColumns(part, mapping, units);
+    const notes = [...fileNotes];
+    const seen = new Set<string>();
+    const dup: number[] = [];
+    const keep = new Uint8Array(spectrum.frequency.length);
+    for (let i = 0; i < keep.length; i++) {
+      const key = `${spectrum.frequency[i]},${spectrum.zReal[i]},${spectrum.zImag[i]}`;
+      if (seen.has(key)) dup.push(part.lines[i]);
+      else {
+        seen.add(key);
+        keep[i] = 1;
+      }
+    }
+    if (dup.length > 0) {
+      spectrum = impedanceFromColumns(filterRows(part, keep), mapping, units);
+      notes.push(
+        `dropped ${dup.length} duplicate row${dup.length > 1 ? "s" : ""} (same frequency and impedance as an earlier row; line${dup.length > 1 ? "s" : ""} ${listLines(dup)})`,
+      );
+    }
+    if (notes.length > 0) spectrum.notes = notes;
+    return { spectrum, from: a, to: b };
+  });
+}

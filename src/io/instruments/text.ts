@@ -164,8 +164,22 @@ export function readTable(
 ): TextTable & { end: number } {
   const { file, delimiter } = options;
   const prefix = options.skipPrefix ?? 0;
-  const cleanNames = [...names];
-  while (cleanNames.length > 0 && cleanNames[cleanNames.length - 1].trim() === "") cleanNames.pop();
+  // Empty names are kept as "column k" (1-based): EC-Lab writes headers with an empty name
+  // before the trailing tab. Trailing empty names count only when the first data row has
+  // values there.
+  const cleanNames = names.map((n, k) => (n.trim() === "" ? `column ${k + 1}` : n));
+  let named = names.length;
+  while (named > 0 && names[named - 1].trim() === "") named--;
+  for (let i = first; i < last; i++) {
+    if (options.stop?.(lines[i])) break;
+    if (lines[i].trim() === "") continue;
+    const cells = (prefix > 0 ? lines[i].slice(prefix) : lines[i]).split(delimiter);
+    let filled = cells.length;
+    while (filled > named && cells[filled - 1].trim() === "") filled--;
+    named = Math.min(Math.max(named, filled), names.length);
+    break;
+  }
+  cleanNames.length = named;
   const ncol = cleanNames.length;
   const what =
     options.what ?? `${ncol} values separated by ${delimiter === "\t" ? "tabs" : `"${delimiter}"`}`;

@@ -22,6 +22,11 @@ export interface ImpedanceSpectrum {
   label?: string;
   /** Header values (instrument, technique, loop index …) as written in the file. */
   meta?: Record<string, string | number>;
+  /**
+   * What the reader changed or inferred, one sentence each (rows dropped and why, a derived
+   * column, a detected decimal separator). Callers print these; empty or absent when none.
+   */
+  notes?: string[];
 }
 
 /**
@@ -47,6 +52,8 @@ export interface TimeSeries {
   units: Record<string, string>;
   /** Header values as written in the file. */
   meta?: Record<string, string | number>;
+  /** What the reader changed or inferred (rows dropped, current derived …), one sentence each. */
+  notes?: string[];
 }
 
 /** Formats the dispatcher knows. */

@@ -29,41 +29,131 @@ describe("BioLogic .mpt (EC-Lab 11.18, impedance.py example)", () => {
   });
 });
 
-describe("BioLogic .mpt (EC-Lab 11.50, 4 loops)", () => {
-  const name = "yadg__peis.issue_149.mpt";
-  it("splits the four declared loops (points 0-20, 21-41, 42-62, 63-83)", () => {
-    const spectra = parseImpedance(dataBytes(name), name);
+/** The lines of a real export in test/data/eclab (MIT, cheminfo). */
+function mptLines(name: string): string[] {
+  return new TextDecoder("latin1").decode(dataBytes(`eclab/${name}`)).split(/\r?\n/);
+}
+
+describe("BioLogic .mpt PEIS (cheminfo, 68 header lines)", () => {
+  const name = "cheminfo__peis.mpt";
+  it("reads 32 points, first and last row as printed", () => {
+    const spectra = parseImpedance(dataBytes(`eclab/${name}`), name);
+    assert.equal(spectra.length, 1);
+    const s = spectra[0];
+    assert.equal(s.frequency.length, 32);
+    // first row: 1.9999814E+005 1.0512296E+001 7.3047662E-001 … time 4.481567263361649E+002
+    assert.equal(s.frequency[0], 199998.14);
+    assert.equal(s.zReal[0], 10.512296);
+    assert.equal(s.zImag[0], -0.73047662);
+    assert.equal(s.time![0], 448.1567263361649);
+    // last row: 1.0000616E+000 1.8024315E+001 2.6962531E+000
+    assert.equal(s.frequency[31], 1.0000616);
+    assert.equal(s.zReal[31], 18.024315);
+    assert.equal(s.zImag[31], -2.6962531);
+    assert.equal(s.notes, undefined, "nothing dropped");
+  });
+
+  it("declared loops split the table (Loop lines added to the real header)", () => {
+    const lines = mptLines(name);
+    const nHeader = 68;
+    const loopLines = [
+      "Number of loops : 2",
+      "Loop 0 from point number 0 to 15",
+      "Loop 1 from point number 16 to 31",
+    ];
+    const text = [
+      lines[0],
+      `Nb header lines : ${nHeader + 3}`,
+      ...lines.slice(2, nHeader - 1),
+      ...loopLines,
+      ...lines.slice(nHeader - 1),
+    ].join("\n");
+    const spectra = parseImpedance(latin1(text), "loops.mpt");
     assert.deepEqual(
       spectra.map((s) => s.frequency.length),
-      [21, 21, 21, 21],
+      [16, 16],
     );
-    assert.equal(spectra[0].frequency[0], 199998.14);
-    assert.equal(spectra[0].zImag[0], -0.96167845);
-    assert.equal(spectra[3].frequency[20], 99.968163);
-    assert.equal(spectra[3].zReal[20], 82.633186);
-    assert.equal(spectra[3].zImag[20], -17.386202);
-    assert.equal(spectra[2].meta?.loop, 2);
-    assert.equal(spectra[1].label, `${name} loop 1`);
+    assert.equal(spectra[1].frequency[15], 1.0000616);
+    assert.equal(spectra[1].meta?.loop, 1);
+    assert.equal(spectra[1].label, "loops.mpt loop 1");
+    assert.equal(parseImpedance(latin1(text), "loops.mpt", { split: false })[0].frequency.length, 32);
+    // Truncated after 20 data rows: loop 1 runs past the data.
+    const cut = text
+      .split("\n")
+      .slice(0, nHeader + 3 + 20)
+      .join("\n");
+    assert.throws(
+      () => parseImpedance(latin1(cut), "y.mpt"),
+      (e: unknown) =>
+        e instanceof InputError && /loop from point 16 to 31 but the file has 20/.test(e.message),
+    );
   });
-  it("split: false keeps one spectrum of 84 points", () => {
-    const spectra = parseImpedance(dataBytes(name), name, { split: false });
-    assert.equal(spectra.length, 1);
-    assert.equal(spectra[0].frequency.length, 84);
+});
+
+describe("BioLogic .mpt Modulo Bat (cheminfo): zero-frequency cycling rows between 8 EIS sweeps", () => {
+  const name = "cheminfo__mb.mpt";
+  const spectra = parseImpedance(dataBytes(`eclab/${name}`), name);
+
+  it("drops the 1028 rows with frequency 0 with a note and splits 8 spectra of 70 points", () => {
+    assert.deepEqual(
+      spectra.map((s) => s.frequency.length),
+      [70, 70, 70, 70, 70, 70, 70, 70],
+    );
+    assert.match(spectra[0].notes![0], /^dropped 1028 rows with frequency 0 .*lines 90, 91/);
+    assert.equal(spectra[0].frequency[0], 1000018.6);
+    assert.equal(spectra[7].frequency[69], 0.099904113);
+    assert.equal(spectra[7].meta?.spectrum, 7);
   });
-  it("reads the time series with <I>/mA converted to A and Ns / cycle number", () => {
-    const t = readTimeSeriesFile(dataPath(name));
-    assert.equal(t.time.length, 84);
-    assert.equal(t.time[0], 80.34147426584968);
-    assert.equal(t.voltage![0], 3.4222958);
-    // 2.5175875E-002 mA → A: division by 1000 is correctly rounded.
-    assert.equal(t.current[0], 2.5175875e-2 / 1000);
-    assert.equal(t.current[83], 8.8834791e-3 / 1000);
-    assert.equal(t.columns["<I>/mA"][0], 2.5175875e-2);
-    assert.equal(t.units["<I>/mA"], "mA");
-    assert.equal(t.units["Cs/µF"], "µF", "latin-1 µ decoded");
-    assert.equal(t.step![0], 0);
-    assert.equal(t.cycle![83], 4);
-    assert.equal(Object.keys(t.columns).length, 63);
+
+  it("every kept row is a point with positive frequency and |Z|² = Re² + Im² (file's |Z|/Ohm column)", () => {
+    const t = parseTimeSeries(dataBytes(`eclab/${name}`), name);
+    const f = t.columns["freq/Hz"];
+    const mod = t.columns["|Z|/Ohm"];
+    const kept: number[] = [];
+    for (let i = 0; i < f.length; i++) if (f[i] !== 0) kept.push(i);
+    assert.equal(kept.length, 560);
+    let j = 0;
+    for (const s of spectra) {
+      for (let i = 0; i < s.frequency.length; i++, j++) {
+        assert.ok(s.frequency[i] > 0);
+        const m = Math.hypot(s.zReal[i], s.zImag[i]);
+        // three printed float32 values (8 digits each): 3e-7 relative
+        assert.ok(Math.abs(m - mod[kept[j]]) <= 3e-7 * mod[kept[j]], `point ${j}`);
+      }
+    }
+  });
+
+  it("an exact duplicate row is dropped with a note naming its line", () => {
+    const lines = mptLines(name);
+    const dupAt = 89 + 6 + 5; // a row inside the first EIS sweep (file line 101)
+    const text = [...lines.slice(0, dupAt), lines[dupAt - 1], ...lines.slice(dupAt)];
+    text[1] = "Nb header lines : 89";
+    const s = parseImpedance(latin1(text.join("\n")), "dup.mpt");
+    assert.equal(s[0].frequency.length, 70);
+    assert.match(s[0].notes![1], /dropped 1 duplicate row .*line 101\b/);
+  });
+});
+
+describe("BioLogic .mpt time series", () => {
+  it("chronoamperometry (cheminfo__ca): I/mA → A, 721 rows", () => {
+    const t = parseTimeSeries(dataBytes("eclab/cheminfo__ca.mpt"), "ca.mpt");
+    assert.equal(t.time.length, 721);
+    for (let k = 0; k < 721; k += 60) assert.equal(t.current[k], t.columns["I/mA"][k] / 1000);
+    assert.equal(t.units["I/mA"], "mA");
+    assert.equal(t.units["Capacitance charge/µF"], "µF", "latin-1 µ decoded");
+  });
+  it("OCV without a current column: zero current with a note", () => {
+    const t = parseTimeSeries(dataBytes("eclab/cheminfo__ocv.mpt"), "ocv.mpt");
+    assert.equal(t.time.length, 602);
+    assert.ok(t.current.every((i) => i === 0));
+    assert.match(t.notes![0], /at rest/);
+  });
+  it("an empty column name in the header is read as 'column k'", () => {
+    const text =
+      "EC-Lab ASCII FILE\r\nNb header lines : 4\r\n\r\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\ttime/s\t\t\r\n1.0\t2.0\t3\t0.5\t5\t\r\n2.0\t2.5\t3.5\t0.6\t6\t\r\n";
+    const t = parseTimeSeries(latin1(text), "e.mpt", { columns: { current: "column 5" } });
+    assert.deepEqual([...t.columns["column 5"]], [5, 6]);
+    assert.deepEqual([...parseImpedance(latin1(text), "e.mpt")[0].zImag], [-3, -3.5]);
   });
 });
 
@@ -141,15 +231,6 @@ describe("BioLogic .mpt malformed", () => {
     assert.throws(
       () => parseImpedance(latin1(body.join("\n")), "x.mpt"),
       (e: unknown) => e instanceof InputError && e.line === 66 && e.column === 2 && e.field === "Re(Z)/Ohm",
-    );
-  });
-  it("loops beyond the data (truncated file) → InputError", () => {
-    const text = new TextDecoder("latin1").decode(dataBytes("yadg__peis.issue_149.mpt")).split(/\r?\n/);
-    const cut = text.slice(0, 73 + 70).join("\n");
-    assert.throws(
-      () => parseImpedance(latin1(cut), "y.mpt"),
-      (e: unknown) =>
-        e instanceof InputError && /loop from point 63 to 83 but the file has 70/.test(e.message),
     );
   });
 });
