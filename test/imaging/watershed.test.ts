@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { readTiff } from "../../src/io/tiff.js";
 import { label } from "../../src/imaging/label.js";
 import type { Volume } from "../../src/imaging/volume.js";
 import { watershedSplit } from "../../src/imaging/watershed.js";
@@ -52,4 +54,70 @@ test("watershed keeps small particles below the marker radius as their own compo
   );
   const w = watershedSplit(v, { minRadius: 3 });
   assert.equal(w.count, 2);
+});
+
+test("21 touching spheres of radii 9–11 give 21 regions, each with IoU ≥ 0.95 against its planted sphere", () => {
+  // 3 × 7 grid, centre spacing 18 voxels, radii 9–11 → neighbours touch or overlap by ≤ 4 voxels
+  const shape: [number, number, number] = [30, 68, 140];
+  const list: [number, number, number, number][] = [];
+  for (let a = 0; a < 3; a++)
+    for (let b = 0; b < 7; b++) list.push([15 + ((a + b) % 3) - 1, 16 + 18 * a, 16 + 18 * b, 9 + ((a * 7 + b) % 3)]);
+  const v = spheres(shape, list);
+  assert.equal(label(v, { connectivity: 26 }).count, 1);
+  // planted truth: the sphere with the smallest power distance |x − c|² − r² (radical planes)
+  const [nz, ny, nx] = shape;
+  const truth = new Int32Array(v.data.length);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        if (!v.data[i]) continue;
+        let best = -1;
+        let bp = Number.POSITIVE_INFINITY;
+        list.forEach(([cz, cy, cx, r], k) => {
+          const p = (z - cz) ** 2 + (y - cy) ** 2 + (x - cx) ** 2 - r * r;
+          if (p < bp) {
+            bp = p;
+            best = k;
+          }
+        });
+        truth[i] = best + 1;
+      }
+  const w = watershedSplit(v);
+  assert.equal(w.count, 21);
+  for (let k = 1; k <= 21; k++) {
+    const hits = new Map<number, number>();
+    let size = 0;
+    for (let i = 0; i < truth.length; i++)
+      if (truth[i] === k) {
+        size++;
+        hits.set(w.labels.data[i], (hits.get(w.labels.data[i]) ?? 0) + 1);
+      }
+    const [lab, inter] = [...hits.entries()].sort((a, b) => b[1] - a[1])[0];
+    let regionSize = 0;
+    for (let i = 0; i < truth.length; i++) if (w.labels.data[i] === lab) regionSize++;
+    const iou = inter / (size + regionSize - inter);
+    assert.ok(iou >= 0.95, `sphere ${k}: IoU ${iou.toFixed(3)}`);
+  }
+});
+
+test("a single-component real mask stays one piece (UCL jelly-roll electrode mask, 576², MIT)", () => {
+  const bytes = new Uint8Array(
+    readFileSync(new URL("../data/imaging/bxw_cylcell_xct_slice_mask_1.tif", import.meta.url)),
+  );
+  const mask = readTiff(bytes).volume;
+  assert.equal(label(mask, { connectivity: 8 }).count, 1);
+  assert.equal(watershedSplit(mask).count, 1);
+});
+
+test("an elongated particle (two overlapping balls with a wide neck) is not cut", () => {
+  // centres 12 apart, radius 10: neck radius 8, dynamic 2 < 0.3·10
+  const v = spheres(
+    [30, 30, 50],
+    [
+      [15, 15, 19, 10],
+      [15, 15, 31, 10],
+    ],
+  );
+  assert.equal(watershedSplit(v).count, 1);
 });
