@@ -9,8 +9,10 @@
  *  2. discharge (after the top of charge): C/20 to each target voltage, relaxation, EIS (for
  *     the charge/discharge hysteresis of j0) and a +15 mV PITT step fitted with the sphere
  *     series with finite interfacial kinetics → D, B, j0 (seed 000 eqns 4–5);
- *  3. Biot number vs OCV for the studied radius and scaled to other radii (B ∝ R), C_j and
- *     C_D vs OCV for a 10 µm particle (seed 000 eqns 6–8);
+ *  3. Biot number vs OCV for the studied particle and scaled to 10, 5 and 2 µm DIAMETER
+ *     (B ∝ radius; seed 000 Fig. 6a), C_j and C_D vs OCV for a 10 µm-diameter particle
+ *     (seed 000 eqns 6–8, Fig. 6b: "10 µm average diameter"); sizes are named diameter or
+ *     radius in every option and field, never a bare size;
  *  4. self-check: the recovered j0 and D are compared with the material's own functions at
  *     the particle's surface/mean composition, and relative errors are reported.
  *
@@ -60,10 +62,11 @@ export interface VirtualStudyOptions {
   /** Series (electrolyte) resistance [Ω] (default 1 kΩ) and contact R‖CPE (default 2 kΩ ‖ 2e-10 F·s^(α−1), α 0.9). */
   ohmicResistance?: number;
   contact?: ContactElement | null;
-  /** Radii to which the Biot number is scaled [m] (default 10, 5, 2 µm). */
-  scaledRadii?: number[];
-  /** Radius [m] and overpotential [V] of the C-rate limit table (default 10 µm, 100 mV). */
-  rateLimitRadius?: number;
+  /** Particle DIAMETERS to which the Biot number is scaled [m] (default 10, 5, 2 µm, seed 000 Fig. 6a). */
+  scaledDiameters?: number[];
+  /** Particle DIAMETER [m] of the C-rate limit table (default 10 µm, seed 000 Fig. 6b). */
+  rateLimitDiameter?: number;
+  /** Overpotential of the C-rate limit table [V] (default 100 mV). */
   overpotential?: number;
   /** Measured surface area / sphere area for the fracture correction of j0 (default 1 = none). */
   surfaceAreaRatio?: number;
@@ -134,12 +137,65 @@ export interface RateLimitPoint {
   relaxedOcv: number;
   /** Biot number at the studied radius and at each scaled radius. */
   biot: number;
-  biotScaled: { radius: number; biot: number }[];
-  /** C-rate limits for `rateLimitRadius` from the fitted j0 and D [1/h]. */
+  biotScaled: { diameter: number; biot: number }[];
+  /**
+   * j0 used for B and C_j [A/m²]: the PITT value where the transient determines it (B < 10),
+   * otherwise the EIS value measured at the same relaxed state just before the step.
+   */
+  exchangeCurrentDensity: number;
+  exchangeCurrentDensitySource: "PITT" | "EIS";
+  /** C-rate limits for a particle of diameter `rateLimitDiameter` from the fitted j0 and D [1/h]. */
   interfacialCRate: number;
   diffusionCRate: number;
   limitedBy: "interface" | "diffusion";
 }
+
+export interface SelfCheckRow {
+  key: "eisExchangeCurrent" | "pittExchangeCurrent" | "pittDiffusivity";
+  label: string;
+  /** Tolerances on the median and the largest relative error [-]. */
+  median: number;
+  max: number;
+  tolMedian: number;
+  tolMax: number;
+  n: number;
+  pass: boolean;
+  reason: string;
+}
+
+/**
+ * Tolerances of the study's self-check, with the reason each holds on the default protocol
+ * (noise 0), measured on all five materials at 25 µm diameter (test/analysis/study): EIS j0
+ * median ≤ 0.5 %, max ≤ 1.3 % (the circuit's Wsph assumes a uniform particle with constant D;
+ * the relaxed particle is neither, so 5 %/10 % leaves room for other radii); PITT j0 (B < 10)
+ * ≤ 2 %; PITT D median ≤ 12 %, max ≤ 15.1 % (NCA: τ = R²/D = 14.5 h against a 2 h step, so
+ * the fit rests on the early, finite-B part of the transient; for the NMCs D(x) also varies
+ * across the 15 mV step, which the constant-D series cannot follow).
+ */
+export const SELF_CHECK_TOLERANCES: readonly Omit<SelfCheckRow, "median" | "max" | "n" | "pass">[] = [
+  {
+    key: "eisExchangeCurrent",
+    label: "j0 from EIS",
+    tolMedian: 0.05,
+    tolMax: 0.1,
+    reason: "every EIS point is compared",
+  },
+  {
+    key: "pittExchangeCurrent",
+    label: "j0 from PITT (B < 10)",
+    tolMedian: 0.05,
+    tolMax: 0.1,
+    reason: "no step has B < 10 (a diffusion-limited transient bounds i0 only from below; j0 is checked by EIS)",
+  },
+  {
+    key: "pittDiffusivity",
+    label: "D from PITT (B > 0.1, determined)",
+    tolMedian: 0.15,
+    tolMax: 0.2,
+    reason:
+      "no step with B > 0.1 whose D the fit determines (95 % interval within ×2; not when τ = R²/D ≫ the 2 h step, e.g. NMC622 above 4.3 V)",
+  },
+];
 
 export interface HysteresisPoint {
   relaxedOcv: number;
@@ -161,9 +217,13 @@ export interface VirtualStudyResult {
   errors: {
     eisExchangeCurrent: { median: number; max: number; n: number };
     pittExchangeCurrent: { median: number; max: number; n: number };
-    /** j0 from PITT: only where it is determined (B < 10). D: only where 0.1 < B < 10. */
+    /** j0 from PITT: only where it is determined (B < 10). D: where B > 0.1 and D is determined. */
     pittDiffusivity: { median: number; max: number; n: number };
   };
+  /** The errors against the stated tolerances (SELF_CHECK_TOLERANCES); `pass` false = outside. */
+  selfCheck: SelfCheckRow[];
+  /** What was dropped or could not be checked, and failed checks, in words. */
+  notes: string[];
   options: {
     cRate: number;
     restDuration: number;
@@ -172,6 +232,8 @@ export interface VirtualStudyResult {
     pittDuration: number;
     ohmicResistance: number;
     contact: ContactElement | null;
+    /** Diameter of the C-rate limit table [m], and its radius (= diameter/2) for older readers. */
+    rateLimitDiameter: number;
     rateLimitRadius: number;
     overpotential: number;
     surfaceAreaRatio: number;
@@ -183,6 +245,21 @@ function stats(values: number[]): { median: number; max: number; n: number } {
   const a = values.filter(Number.isFinite).sort((x, y) => x - y);
   if (a.length === 0) return { median: 0, max: 0, n: 0 };
   return { median: a[Math.floor((a.length - 1) / 2)], max: a[a.length - 1], n: a.length };
+}
+
+/**
+ * Index of R_ct in the fitted parameters of STUDY_CIRCUIT (R0 R1 CPE1_Q CPE1_alpha R2 Wsph1_RD
+ * Wsph1_tau CPE2_Q CPE2_alpha). The two R‖CPE arcs are interchangeable for the fit: with a
+ * large Biot number (NCA, NMC532 at 25 µm) the Warburg element contributes little near the
+ * arcs and the optimiser often puts the charge-transfer arc into p(R1,CPE1) and the contact
+ * into p(R2-Wsph1,CPE2) (seen: R2 = 3.2 kΩ = contact + ohmic, R1 = 6.58 MΩ against a true
+ * R_ct of 6.60 MΩ for NCA at 3.86 V), or absorbs part of the low-frequency diffusion
+ * capacitance into the contact arc's CPE (so time constants do not tell the arcs apart
+ * either). Seed 000 identifies the contact arc as "a small feature [that] remained relatively
+ * unchanged throughout" (Fig. 2b): R_ct is the larger of the two arc resistances.
+ */
+export function chargeTransferArcIndex(params: ArrayLike<number>): number {
+  return params[1] > params[4] ? 1 : 4;
 }
 
 /** Seeded standard normal deviates (mulberry32 + Box–Muller). */
@@ -249,8 +326,15 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
   const ohmicResistance = options.ohmicResistance ?? 1000;
   const contact =
     options.contact === undefined ? { resistance: 2000, cpeQ: 2e-10, cpeAlpha: 0.9 } : options.contact;
-  const scaledRadii = options.scaledRadii ?? [10e-6, 5e-6, 2e-6];
-  const rateLimitRadius = options.rateLimitRadius ?? 10e-6;
+  const scaledDiameters = options.scaledDiameters ?? [10e-6, 5e-6, 2e-6];
+  const rateLimitDiameter = options.rateLimitDiameter ?? 10e-6;
+  for (const [field, v] of [
+    ["rateLimitDiameter", rateLimitDiameter],
+    ...scaledDiameters.map((d) => ["scaledDiameters", d] as const),
+  ] as const) {
+    if (!(v > 0) || !Number.isFinite(v)) throw new InputError(`${field} must be a positive diameter [m]`, { field });
+  }
+  const rateLimitRadius = rateLimitDiameter / 2;
   const overpotential = options.overpotential ?? 0.1;
   const areaRatio = options.surfaceAreaRatio ?? 1;
   const noise = options.noise ?? 0;
@@ -263,11 +347,22 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
   const uStart = m.openCircuitPotential(m.nominalWindow.xMax);
   const defaultCutoffs: number[] = [];
   for (let v = 3.8; v <= 4.8 + 1e-9; v += 0.1) defaultCutoffs.push(Math.round(v * 100) / 100);
-  const cutoffs = (options.chargeCutoffs ?? defaultCutoffs).filter((v) => v > uStart && v < uMax + 0.15);
+  // a C/20 charge to a cut-off above U(x_lo) (the OCV at the lower end of the material's valid
+  // range) drives the surface out of that range (NMC811: U(0.1) = 4.59 V, so 4.6–4.8 V cut-offs
+  // stalled the solver): such cut-offs are dropped, and the drop is reported in `notes`
+  const requested = options.chargeCutoffs ?? defaultCutoffs;
+  const cutoffs = requested.filter((v) => v > uStart && v < uMax);
+  const notes: string[] = [];
+  const dropped = requested.filter((v) => !(v > uStart && v < uMax));
+  if (dropped.length > 0) {
+    notes.push(
+      `charge cut-offs ${dropped.map((v) => v.toFixed(2)).join(", ")} V dropped: outside ${uStart.toFixed(2)}–${uMax.toFixed(2)} V, the OCV range of ${m.name}'s valid composition range x ${lo}–${m.nominalWindow.xMax}`,
+    );
+  }
   if (cutoffs.length < 2) {
     throw new InputError(`fewer than two charge cut-offs lie in the range of ${m.name}`, {
       field: "chargeCutoffs",
-      expected: `cut-offs between ${uStart.toFixed(2)} V and ${(uMax + 0.15).toFixed(2)} V`,
+      expected: `cut-offs between ${uStart.toFixed(2)} V and ${uMax.toFixed(2)} V`,
     });
   }
   const top = cutoffs[cutoffs.length - 1];
@@ -317,14 +412,25 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
       }
     }
     const c = contact ? STUDY_CIRCUIT : "R0-p(R2-Wsph1,CPE2)";
-    const fit: CircuitFitResult = fitCircuit(contact ? circuit : c, z, {
-      initialGuess: guess,
-      multiStart: guess ? 0 : 2,
-      weighting: "modulus",
-      seed: options.seed ?? 1,
-    });
+    const fitOnce = (initialGuess: Float64Array | undefined, multiStart: number) =>
+      fitCircuit(contact ? circuit : c, z, {
+        initialGuess,
+        multiStart,
+        weighting: "modulus",
+        seed: options.seed ?? 1,
+      });
+    let fit: CircuitFitResult = fitOnce(guess, guess ? 0 : 2);
+    // the previous spectrum's parameters are a good start while the spectrum changes slowly;
+    // where it does not fit (relative rms above 1 % or twice the added noise: NMC333 above
+    // 4.5 V at 25 µm stalled at rms 43 % with CPE1_Q → 1e-19) restart from the spectrum's own
+    // scales with multi-start and keep the better fit
+    const acceptable = Math.max(0.01, 2 * noise);
+    if (guess && !(fit.rmsRelative <= acceptable)) {
+      const fresh = fitOnce(undefined, 4);
+      if (fresh.rmsRelative < fit.rmsRelative) fit = fresh;
+    }
     guess = fit.params;
-    const kRct = contact ? 4 : 1;
+    const kRct = contact ? chargeTransferArcIndex(fit.params) : 1;
     const rct = fit.params[kRct];
     const half = fit.confidenceInterval95[kRct];
     const j0Apparent = exchangeCurrentFromRct(rct, area, T);
@@ -435,10 +541,15 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
   }
 
   // 3. Biot numbers and rate limits from the fitted values (seed 000 eqns 4, 6–8)
-  const rateLimits: RateLimitPoint[] = pittPoints.map((p) => {
-    const B = biotNumber(R, p.exchangeCurrentDensity, p.dUdc, p.diffusivity, T);
+  const dischargeEis = eisPoints.filter((e) => e.phase === "discharge");
+  const rateLimits: RateLimitPoint[] = pittPoints.map((p, k) => {
+    // the PITT transient of a diffusion-limited step (B > 10) does not determine i0: use the
+    // EIS j0 measured at the same relaxed state (one discharge EIS precedes each PITT step)
+    const usePitt = p.exchangeCurrentDensityDetermined || !dischargeEis[k];
+    const j0 = usePitt ? p.exchangeCurrentDensity : dischargeEis[k].exchangeCurrentDensity;
+    const B = biotNumber(R, j0, p.dUdc, p.diffusivity, T);
     const cj = interfacialLimitedCRate(
-      p.exchangeCurrentDensity,
+      j0,
       overpotential,
       3 / rateLimitRadius,
       m.volumetricCapacity,
@@ -448,7 +559,9 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     return {
       relaxedOcv: p.relaxedOcv,
       biot: B,
-      biotScaled: scaledRadii.map((r) => ({ radius: r, biot: (B * r) / R })),
+      biotScaled: scaledDiameters.map((d) => ({ diameter: d, biot: (B * d) / (2 * R) })),
+      exchangeCurrentDensity: j0,
+      exchangeCurrentDensitySource: usePitt ? "PITT" : "EIS",
       interfacialCRate: cj,
       diffusionCRate: cd,
       limitedBy: cj < cd ? "interface" : "diffusion",
@@ -504,7 +617,27 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     off += p.time.length;
   }
 
-  const mixed = pittPoints.filter((p) => p.biot > 0.1 && p.biot < 10);
+  // D is compared where the transient determines it: B > 0.1 (below, only k = B·D/R is) and
+  // the fit's 95 % interval within a factor 2 (PittFitResult.D.determined)
+  const dCompared = pittPoints.filter((p) => p.biot > 0.1 && p.diffusivityDetermined);
+  const errors = {
+    eisExchangeCurrent: stats(eisPoints.map((p) => p.exchangeCurrentDensityError)),
+    pittExchangeCurrent: stats(
+      pittPoints.filter((p) => p.exchangeCurrentDensityDetermined).map((p) => p.exchangeCurrentDensityError),
+    ),
+    pittDiffusivity: stats(dCompared.map((p) => p.diffusivityError)),
+  };
+  const selfCheck = SELF_CHECK_TOLERANCES.map((t) => {
+    const e = errors[t.key];
+    const pass = e.n === 0 ? t.key !== "eisExchangeCurrent" : e.median <= t.tolMedian && e.max <= t.tolMax;
+    return { ...t, ...e, pass };
+  });
+  for (const c of selfCheck) {
+    if (c.n > 0 && !c.pass)
+      notes.push(
+        `self-check FAILED: ${c.label} median ${(100 * c.median).toFixed(1)} %, max ${(100 * c.max).toFixed(1)} % exceed the tolerance ${(100 * c.tolMedian).toFixed(0)} %/${(100 * c.tolMax).toFixed(0)} %`,
+      );
+  }
   return {
     material: m.name,
     radius: R,
@@ -513,15 +646,9 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     pitt: pittPoints,
     rateLimits,
     hysteresis,
-    errors: {
-      eisExchangeCurrent: stats(eisPoints.map((p) => p.exchangeCurrentDensityError)),
-      pittExchangeCurrent: stats(
-        pittPoints
-          .filter((p) => p.exchangeCurrentDensityDetermined)
-          .map((p) => p.exchangeCurrentDensityError),
-      ),
-      pittDiffusivity: stats(mixed.map((p) => p.diffusivityError)),
-    },
+    errors,
+    selfCheck,
+    notes,
     options: {
       cRate,
       restDuration,
@@ -530,6 +657,7 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
       pittDuration,
       ohmicResistance,
       contact,
+      rateLimitDiameter,
       rateLimitRadius,
       overpotential,
       surfaceAreaRatio: areaRatio,

@@ -27,7 +27,8 @@ are compared with the material's own functions and the errors reported.
 
 Options:
   --material NAME        NMC111 (NMC333), NMC532, NMC622, NMC811 or NCA (required)
-  --radius R             particle radius with unit, e.g. 13.25um (required)
+  --radius R             particle RADIUS with unit, e.g. 13.25um (or --diameter; one is required)
+  --diameter D           particle DIAMETER with unit, e.g. 26.5um (seed 000 quotes diameters)
   --out DIR              write tables (CSV/JSON), figures (SVG), parameters.bpx.json, report.html
   --force                replace a non-empty --out
   --json                 print the summary as JSON
@@ -48,6 +49,7 @@ Example:
 export const STUDY_OPTIONS = {
   material: { type: "string" },
   radius: { type: "string" },
+  diameter: { type: "string" },
   out: { type: "string" },
   force: { type: "boolean" },
   json: { type: "boolean" },
@@ -60,6 +62,9 @@ export const STUDY_OPTIONS = {
   "area-ratio": { type: "string" },
   "bpx-template": { type: "string" },
 } as const;
+
+/** An unbounded confidence limit (+∞: the data bound the quantity from one side) as an empty CSV cell. */
+const finiteOrBlank = (v: number): number | string => (Number.isFinite(v) ? v : "");
 
 /** Customary-unit helpers for tables: A/m² → mA/cm², m²/s → cm²/s. */
 const mAcm2 = (a: number) => a / 10;
@@ -90,12 +95,21 @@ export function studySummaryText(r: VirtualStudyResult): string {
       ` j0 (PITT) median ${(100 * e.pittExchangeCurrent.median).toFixed(1)} %, max ${(100 * e.pittExchangeCurrent.max).toFixed(1)} % (n = ${e.pittExchangeCurrent.n});` +
       ` D (PITT, 0.1 < B < 10) median ${(100 * e.pittDiffusivity.median).toFixed(1)} %, max ${(100 * e.pittDiffusivity.max).toFixed(1)} % (n = ${e.pittDiffusivity.n})`,
   );
+  lines.push("\n  self-check (recovered vs the material's functions):");
+  lines.push("    quantity                             n   median     max   tolerance (median/max)");
+  for (const c of r.selfCheck) {
+    const verdict = c.n === 0 ? `not checked: ${c.reason}` : c.pass ? "pass" : "FAIL";
+    lines.push(
+      `    ${c.label.padEnd(34)} ${String(c.n).padStart(3)} ${(100 * c.median).toFixed(1).padStart(6)} % ${(100 * c.max).toFixed(1).padStart(6)} %   ${(100 * c.tolMedian).toFixed(0)} %/${(100 * c.tolMax).toFixed(0)} %  ${verdict}`,
+    );
+  }
+  for (const note of r.notes) lines.push(`  note: ${note}`);
   const rl = r.rateLimits;
   if (rl.length > 0) {
     const cj = rl.map((p) => p.interfacialCRate);
     const cd = rl.map((p) => p.diffusionCRate);
     lines.push(
-      `  10 µm particle at η = ${(r.options.overpotential * 1e3).toFixed(0)} mV: C_j ${Math.min(...cj).toPrecision(2)}–${Math.max(...cj).toPrecision(2)} C, C_D ${Math.min(...cd).toPrecision(2)}–${Math.max(...cd).toPrecision(2)} C`,
+      `  ${(r.options.rateLimitDiameter * 1e6).toPrecision(2)} µm-diameter particle at η = ${(r.options.overpotential * 1e3).toFixed(0)} mV: C_j ${Math.min(...cj).toPrecision(2)}–${Math.max(...cj).toPrecision(2)} C, C_D ${Math.min(...cd).toPrecision(2)}–${Math.max(...cd).toPrecision(2)} C`,
     );
   }
   return `${lines.join("\n")}\n`;
@@ -208,17 +222,17 @@ export function writeStudyOutputs(
         dUdc_V_m3_mol: p.dUdc,
         D_m2_s: p.diffusivity,
         D_cm2_s: cm2s(p.diffusivity),
-        D_ci95_low: p.diffusivityCi[0],
-        D_ci95_high: p.diffusivityCi[1],
+        D_ci95_low: finiteOrBlank(p.diffusivityCi[0]),
+        D_ci95_high: finiteOrBlank(p.diffusivityCi[1]),
         D_determined: p.diffusivityDetermined,
         B: p.biot,
-        B_ci95_low: p.biotCi[0],
-        B_ci95_high: p.biotCi[1],
+        B_ci95_low: finiteOrBlank(p.biotCi[0]),
+        B_ci95_high: finiteOrBlank(p.biotCi[1]),
         regime: p.regime,
         j0_A_m2: p.exchangeCurrentDensity,
         j0_mA_cm2: mAcm2(p.exchangeCurrentDensity),
-        j0_ci95_low: p.exchangeCurrentDensityCi[0],
-        j0_ci95_high: p.exchangeCurrentDensityCi[1],
+        j0_ci95_low: finiteOrBlank(p.exchangeCurrentDensityCi[0]),
+        j0_ci95_high: finiteOrBlank(p.exchangeCurrentDensityCi[1]),
         j0_determined: p.exchangeCurrentDensityDetermined,
         D_true_m2_s: p.diffusivityTrue,
         j0_true_A_m2: p.exchangeCurrentDensityTrue,
@@ -233,14 +247,17 @@ export function writeStudyOutputs(
       columnsToCsv({ time_s: p.time, current_A: p.current, fit_A: p.fitted }),
     );
   });
-  const radii = r.rateLimits[0]?.biotScaled.map((b) => b.radius) ?? [];
+  const diameters = r.rateLimits[0]?.biotScaled.map((b) => b.diameter) ?? [];
+  const dName = (d: number) => `biot_diameter_${(d * 1e6).toPrecision(3)}um`;
   out.write(
     "ratelimits.csv",
     toCsv(
       [
         "relaxed_ocv_V",
         "biot",
-        ...radii.map((x) => `biot_${(x * 1e6).toPrecision(3)}um`),
+        ...diameters.map(dName),
+        "j0_A_m2",
+        "j0_source",
         "C_j_per_h",
         "C_D_per_h",
         "limited_by",
@@ -249,12 +266,14 @@ export function writeStudyOutputs(
         const row: Record<string, string | number> = {
           relaxed_ocv_V: p.relaxedOcv,
           biot: p.biot,
+          j0_A_m2: p.exchangeCurrentDensity,
+          j0_source: p.exchangeCurrentDensitySource,
           C_j_per_h: p.interfacialCRate,
           C_D_per_h: p.diffusionCRate,
           limited_by: p.limitedBy,
         };
         p.biotScaled.forEach((b) => {
-          row[`biot_${(b.radius * 1e6).toPrecision(3)}um`] = b.biot;
+          row[dName(b.diameter)] = b.biot;
         });
         return row;
       }),
@@ -364,13 +383,13 @@ export function writeStudyOutputs(
   figs["biot_vs_ocv.svg"] = renderPlot(
     [
       {
-        label: `${(r.radius * 1e6).toPrecision(3)} µm`,
+        label: `${(2 * r.radius * 1e6).toPrecision(3)} µm diameter (studied)`,
         x: r.rateLimits.map((p) => p.relaxedOcv),
         y: r.rateLimits.map((p) => p.biot),
         style: "both",
       },
-      ...radii.map((rad, k) => ({
-        label: `${(rad * 1e6).toPrecision(2)} µm`,
+      ...diameters.map((d, k) => ({
+        label: `${(d * 1e6).toPrecision(2)} µm diameter`,
         x: r.rateLimits.map((p) => p.relaxedOcv),
         y: r.rateLimits.map((p) => p.biotScaled[k].biot),
         style: "both" as const,
@@ -399,7 +418,7 @@ export function writeStudyOutputs(
       },
     ],
     {
-      title: `C-rate limits, ${(r.options.rateLimitRadius * 1e6).toPrecision(2)} µm radius, η = ${(r.options.overpotential * 1e3).toFixed(0)} mV`,
+      title: `C-rate limits, ${(r.options.rateLimitDiameter * 1e6).toPrecision(2)} µm diameter, η = ${(r.options.overpotential * 1e3).toFixed(0)} mV`,
       xLabel: "relaxed OCV [V]",
       yLabel: "C-rate [1/h]",
       yScale: "log",
@@ -581,14 +600,18 @@ export const command: Command = {
   async run(argv, ctx) {
     const { values } = parseOptions(argv, STUDY_OPTIONS, false);
     const material = getMaterial(stringOption(values, "material", true, "a material name such as NMC333"));
-    const radius = parseQuantity(
-      stringOption(values, "radius", true, "a radius with unit, e.g. 13.25um"),
-      "length",
-      {
-        field: "--radius",
-        positive: true,
-      },
-    );
+    const radiusText = stringOption(values, "radius");
+    const diameterText = stringOption(values, "diameter");
+    if ((radiusText === undefined) === (diameterText === undefined)) {
+      throw new InputError("give the particle size as exactly one of --radius or --diameter", {
+        field: "--radius/--diameter",
+        expected: "e.g. --radius 13.25um or --diameter 26.5um",
+      });
+    }
+    const radius =
+      radiusText !== undefined
+        ? parseQuantity(radiusText, "length", { field: "--radius", positive: true })
+        : parseQuantity(diameterText as string, "length", { field: "--diameter", positive: true }) / 2;
     const cutoffsText = stringOption(values, "cutoffs");
     const chargeCutoffs = cutoffsText
       ?.split(",")

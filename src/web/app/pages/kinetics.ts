@@ -133,7 +133,7 @@ function studySection(client: WorkerClient): HTMLElement {
         h(
           "h4",
           {},
-          `C-rate limits of a ${sig(res.rateLimitRadius * 1e6, 3)} µm particle (seed 000 eqns 6–8)`,
+          `C-rate limits of a ${sig(2 * res.rateLimitRadius * 1e6, 3)} µm-diameter particle (seed 000 eqns 6–8)`,
         ),
         h(
           "table",
