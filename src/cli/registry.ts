@@ -63,6 +63,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/electrode.js")).command,
   },
   {
+    name: "sweep",
+    summary: "run a command over a parameter grid: local worker pool or SLURM job array, resumable",
+    load: async () => (await import("./commands/sweep.js")).command,
+  },
+  {
     name: "serve",
     summary: "serve the browser lab on http://127.0.0.1:8080 (computes in the browser)",
     load: async () => (await import("./commands/serve.js")).command,
