@@ -1,11 +1,16 @@
 /**
  * Internal crack segmentation and per-particle crack statistics.
  *
- * Inside each filled particle, crack voxels are the dark voxels: grey ≤ threshold (Otsu, seed
- * 001: global Otsu of the volume, or Otsu within the particle, or a given level) OR a black
- * top-hat response above a level (seed 000: grey opening then black top-hat with spherical
- * kernels, which picks up cracks thinner than the ball even where partial-volume blur keeps them
- * above the global threshold). For every particle: crack volume fraction, crack surface area,
+ * Definition (docs/tomography.md): a crack is solid-enclosed porosity. Inside each filled
+ * particle envelope, candidate voxels are the dark voxels: grey ≤ threshold (Otsu, seed 001:
+ * global Otsu of the volume, or Otsu within the particle, or a given level) OR a black top-hat
+ * response above a level (seed 000: grey opening then black top-hat with spherical kernels, which
+ * picks up cracks thinner than the ball even where partial-volume blur keeps them above the global
+ * threshold). Candidates are grouped into connected pieces (26- or 8-connectivity); a piece is a
+ * crack only when it has at least `minCrackVoxels` voxels AND reaches at least `minCrackDepth`
+ * voxels below the envelope surface (Euclidean distance to the outside of the envelope). Isolated
+ * noise voxels and the shallow surface concavities that the closing bridges are therefore not
+ * cracks, and an intact particle has none. For every particle: crack volume fraction, crack surface area,
  * skeleton statistics of the crack network, radial crack profile (shells of normalised depth),
  * and surface/volume of the solid with its ratio to the sphere of the same volume (seed 000's
  * area correction for the exchange current density).
@@ -13,6 +18,7 @@
 
 import { InputError } from "../errors.js";
 import { distanceTransform } from "./distance.js";
+import { label } from "./label.js";
 import { maskSurfaceArea } from "./marching-cubes.js";
 import { blackTophat, greyOpening } from "./morphology.js";
 import { radialShellProfile, type ShellProfile } from "./radial-profile.js";
@@ -39,6 +45,13 @@ export interface CrackOptions {
   tophatThreshold?: number;
   /** Grey opening radius (voxels) applied before the top-hat (seed 000); default 0 (none). */
   openingRadius?: number;
+  /** Smallest crack piece [voxels] (default 8 in 3-D, 4 in 2-D). */
+  minCrackVoxels?: number;
+  /**
+   * Depth a piece must reach below the envelope surface [voxels of the smallest edge] (default 3:
+   * deeper than the concavities a closing of radius 2 bridges).
+   */
+  minCrackDepth?: number;
   /** Shells of the radial crack profile (default 10). */
   shells?: number;
   /** Compute skeleton statistics of each crack network (default true). */
@@ -129,6 +142,48 @@ function crop(v: Volume, b: BoundingBox, m: number): { vol: Volume<Float32Array>
 }
 
 /**
+ * Keep the crack candidates that form solid-enclosed porosity: connected pieces (26/8-conn) of at
+ * least `minVoxels` voxels whose deepest voxel lies at least `minDepth` below the envelope
+ * surface (EDT of the envelope in units of the smallest voxel edge). Edits `crack` in place.
+ */
+function keepEnclosedCracks(
+  crack: Uint8Array,
+  envelope: Uint8Array,
+  shape: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  minVoxels: number,
+  minDepth: number,
+): void {
+  let any = false;
+  for (let j = 0; j < crack.length; j++)
+    if (crack[j]) {
+      any = true;
+      break;
+    }
+  if (!any) return;
+  const twoD = shape[0] === 1;
+  const s0 = Math.min(twoD ? Number.POSITIVE_INFINITY : spacing[0], spacing[1], spacing[2]);
+  const depth = distanceTransform(
+    { data: envelope, shape, spacing },
+    { sampling: [twoD ? 1 : spacing[0] / s0, spacing[1] / s0, spacing[2] / s0], output: "float32" },
+  ).data;
+  const pieces = label({ data: crack, shape, spacing }, { connectivity: twoD ? 8 : 26 });
+  const size = new Float64Array(pieces.count + 1);
+  const deepest = new Float64Array(pieces.count + 1);
+  const ld = pieces.labels.data;
+  for (let j = 0; j < crack.length; j++) {
+    const l = ld[j];
+    if (l === 0) continue;
+    size[l]++;
+    if (depth[j] > deepest[l]) deepest[l] = depth[j];
+  }
+  for (let j = 0; j < crack.length; j++) {
+    const l = ld[j];
+    if (l !== 0 && (size[l] < minVoxels || deepest[l] < minDepth)) crack[j] = 0;
+  }
+}
+
+/**
  * Segment internal cracks inside each particle and measure them.
  * @param grey greyscale volume (bright solid, dark pores/cracks), spacing [m]
  * @param particles label volume of the FILLED particles (cracks and voids inside count as
@@ -147,6 +202,9 @@ export function segmentCracks(grey: Volume, particles: Volume, options: CrackOpt
   const rTop = options.tophatRadius ?? 0;
   const rOpen = options.openingRadius ?? 0;
   const shells = options.shells ?? 10;
+  const twoD = nz === 1;
+  const minCrackVoxels = options.minCrackVoxels ?? (twoD ? 4 : 8);
+  const minCrackDepth = options.minCrackDepth ?? 3;
   let globalT = Number.NaN;
   let contrast = Number.NaN;
   if (thrOpt === "otsu-global" || (rTop > 0 && options.tophatThreshold === undefined)) {
@@ -209,6 +267,7 @@ export function segmentCracks(grey: Volume, particles: Volume, options: CrackOpt
       const th = blackTophat(base, rTop);
       for (let j = 0; j < m; j++) if (inP[j] && th.data[j] > tophatLevel) crack[j] = 1;
     }
+    keepEnclosedCracks(crack, inP, g.shape, g.spacing, minCrackVoxels, minCrackDepth);
     let nP = 0;
     let nC = 0;
     const solid = new Uint8Array(m);

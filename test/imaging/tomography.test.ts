@@ -64,7 +64,36 @@ test("tomo pipeline on a blurred, noisy volume: crack fractions within 0.05 and 
     measured += p.crackVoxels;
     planted += t.poreFraction * t.envelopeVoxels;
   }
-  assert.ok(Math.abs(measured / planted - 1) < 0.2, `total ${measured} vs ${planted}`);
+  // blur erases the thinnest tips (recall ≈ 0.78 here); what is found is planted pore space:
+  // surface concavities and noise are not cracks (precision ≥ 0.97, issue 19)
+  assert.ok(measured / planted > 0.72 && measured / planted < 1.05, `total ${measured} vs ${planted}`);
+  let tp = 0;
+  let found = 0;
+  for (let i = 0; i < a.cracks.data.length; i++) {
+    if (!a.cracks.data[i]) continue;
+    found++;
+    if (truth.crackMask.data[i] || truth.voidMask.data[i]) tp++;
+  }
+  assert.ok(tp / found >= 0.97, `precision ${tp}/${found}`);
+});
+
+test("intact particles (noisy, blurred, touching the array edge) have zero crack voxels and no skeleton branches", () => {
+  const { volume } = syntheticParticles({
+    shape: [48, 64, 64],
+    explicit: [
+      { center: [24, 32, 20], radius: 12 },
+      { center: [24, 30, 56], radius: 11 },
+    ],
+    blurSigma: 0.8,
+    noiseSigma: 8,
+    seed: 3,
+  });
+  const a = analyzeTomogram(volume, { cracks: { tophatRadius: 2 } });
+  assert.equal(a.totals.count, 2);
+  for (const p of a.particles) {
+    assert.equal(p.crackVoxels, 0, `label ${p.label}`);
+    assert.equal(p.skeleton?.branches ?? 0, 0);
+  }
 });
 
 test("radial crack profile peaks at the centre when cracks run through the centre", () => {
