@@ -1,8 +1,9 @@
 /**
  * Pure encoders for fracture results: colour-mapped slices (RGBA pixels, PNG bytes through
- * fast-png) and ASCII VTK ImageData (.vti, cell data) for ParaView. No file I/O here.
+ * fast-png) and VTK ImageData (.vti, cell data; src/io/vtk.ts) for ParaView. No file I/O here.
  */
 import { encode } from "fast-png";
+import { type ImageDataOptions, imageDataVti, type VtkArray } from "../io/vtk.js";
 import { PHASE_GRAIN, type Polycrystal } from "./polycrystal.js";
 
 /** Viridis anchor colours (matplotlib's `viridis`, van der Walt & Smith 2015), 9 stops. */
@@ -79,44 +80,38 @@ export function slicePng(image: SliceImage): Uint8Array {
   return encode({ width: image.width, height: image.height, data: image.data, depth: 8, channels: 4 });
 }
 
-/**
- * ASCII VTK XML ImageData with one scalar per cell for each named field (VTK file formats,
- * Kitware, "ImageData"). Spacing and origin in µm so ParaView's axes read naturally.
- */
-export function vtiImage(poly: Polycrystal, fields: Record<string, ArrayLike<number>>): string {
+/** The fracture fields as a VTK ImageData description (cell data; spacing and origin in µm). */
+function fractureImage(poly: Polycrystal, fields: Record<string, ArrayLike<number>>): ImageDataOptions {
   const { n, dim } = poly;
-  const nz = dim === 3 ? n : 1;
-  const h = poly.spacing * 1e6;
-  const o = (-poly.side / 2) * 1e6;
-  const lines: string[] = [];
-  lines.push('<?xml version="1.0"?>');
-  lines.push('<VTKFile type="ImageData" version="1.0" byte_order="LittleEndian">');
-  lines.push(
-    `  <ImageData WholeExtent="0 ${n} 0 ${n} 0 ${nz === 1 ? 0 : n}" Origin="${o} ${o} ${dim === 3 ? o : 0}" Spacing="${h} ${h} ${h}">`,
-  );
-  lines.push(`    <Piece Extent="0 ${n} 0 ${n} 0 ${nz === 1 ? 0 : n}">`);
-  lines.push("      <CellData>");
-  const emit = (name: string, type: string, values: ArrayLike<number>): void => {
-    lines.push(`        <DataArray type="${type}" Name="${name}" format="ascii">`);
-    const parts: string[] = [];
-    for (let c = 0; c < values.length; c++)
-      parts.push(type === "Float32" ? Number(values[c]).toPrecision(6) : String(values[c]));
-    for (let s = 0; s < parts.length; s += 16) lines.push(`          ${parts.slice(s, s + 16).join(" ")}`);
-    lines.push("        </DataArray>");
-  };
-  emit("phase", "UInt8", poly.phase);
-  emit("grain", "Int32", poly.grain);
+  const half = -poly.side / 2;
+  const arrays: VtkArray[] = [
+    { name: "phase", values: poly.phase, type: "UInt8" },
+    { name: "grain", values: poly.grain, type: "Int32" },
+  ];
   for (const [name, values] of Object.entries(fields)) {
     if (values.length !== poly.phase.length)
       throw new RangeError(`field ${name} has ${values.length} values, expected ${poly.phase.length}`);
-    for (let c = 0; c < values.length; c++)
-      if (!Number.isFinite(values[c]))
-        throw new RangeError(`field ${name} has a non-finite value at cell ${c}`);
-    emit(name, "Float32", values);
+    arrays.push({ name, values, type: "Float32" });
   }
-  lines.push("      </CellData>");
-  lines.push("    </Piece>");
-  lines.push("  </ImageData>");
-  lines.push("</VTKFile>");
-  return `${lines.join("\n")}\n`;
+  return {
+    shape: [dim === 3 ? n : 1, n, n],
+    spacing: [poly.spacing, poly.spacing, poly.spacing],
+    origin: [dim === 3 ? half : 0, half, half],
+    lengthScale: 1e6,
+    arrays,
+  };
+}
+
+/**
+ * ASCII VTK XML ImageData with one scalar per cell for each named field (src/io/vtk.ts; VTK file
+ * formats, Kitware, "ImageData"). Spacing and origin in µm so ParaView's axes read naturally.
+ * For large grids use `vtiImageBytes` (raw binary appended, ~4× smaller, no parsing).
+ */
+export function vtiImage(poly: Polycrystal, fields: Record<string, ArrayLike<number>>): string {
+  return new TextDecoder().decode(imageDataVti({ ...fractureImage(poly, fields), encoding: "ascii" }));
+}
+
+/** The same file as `vtiImage` with the arrays raw binary appended (the CLI's fields.vti). */
+export function vtiImageBytes(poly: Polycrystal, fields: Record<string, ArrayLike<number>>): Uint8Array {
+  return imageDataVti({ ...fractureImage(poly, fields), encoding: "appended" });
 }

@@ -21,6 +21,7 @@ import { type ElectrodeSpec, studyOptionsFromSpec } from "../../electrode/spec.j
 import { InputError } from "../../errors.js";
 import { columnsToCsv, toCsv, toJson } from "../../io/csv.js";
 import { OutputDir } from "../../io/output-dir.js";
+import { electrodeNetworkVtp } from "../../io/vtk.js";
 import { parseProtocol, parseProtocolJson, parseProtocolYaml } from "../../protocol/parse.js";
 import type { Protocol } from "../../protocol/steps.js";
 import { parseQuantity } from "../../units.js";
@@ -421,6 +422,8 @@ export function writeElectrodeOutputs(
   out.write("traces.svg", tracesFigure(r));
   out.write("activation.svg", activationMap(ms, r));
   out.write("intensity.svg", intensityHeatMap(r));
+  // ParaView: particles (radius, Li fraction per step) and contacts as lines, raw binary
+  out.write("network.vtp", electrodeNetworkVtp(ms, r.snapshots));
 }
 
 function summaryText(s: ElectrodeSummary, wall: number): string {

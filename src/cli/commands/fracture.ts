@@ -7,7 +7,7 @@ import { columnsToCsv, toJson } from "../../io/csv.js";
 import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
 import { type FractureRunResult, runFracture } from "../../mechanics/fracture-run.js";
-import { fieldSlice, slicePng, vtiImage } from "../../mechanics/render.js";
+import { fieldSlice, slicePng, vtiImageBytes } from "../../mechanics/render.js";
 import { parseProtocol } from "../../protocol/parse.js";
 import type { Step } from "../../protocol/steps.js";
 import { renderPlot } from "../../report/svg-plot.js";
@@ -373,7 +373,7 @@ export const command: Command = {
         out.write("stress.png", slicePng(fieldSlice(poly, result.maxPrincipal, pMin, pMax, scale)));
         out.write(
           "fields.vti",
-          vtiImage(poly, {
+          vtiImageBytes(poly, {
             damage: result.damage,
             max_principal_stress_Pa: result.maxPrincipal,
             boundary: poly.boundary,
