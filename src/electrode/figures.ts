@@ -4,25 +4,16 @@
  * cross-section, coloured by first-charge onset SOC, seed 003 Fig. 2) and the virtual optical
  * intensity heat map (particles × time, seed 003 Fig. 1c).
  */
+import { viridisRgb } from "../report/colormap.js";
 import { renderPlot } from "../report/svg-plot.js";
 import type { Microstructure } from "./microstructure.js";
 import { type OpticalCalibration, opticalIntensity } from "./optical.js";
 import type { ElectrodeRunResult } from "./run.js";
 
-/** Viridis colour map (anchor colours of matplotlib's viridis, linear between them), t in [0, 1]. */
+/** Viridis (the project's one colour map, report/colormap) at t ∈ [0, 1] as "rgb(r,g,b)". */
 export function viridis(t: number): string {
-  const anchors = [
-    [68, 1, 84],
-    [59, 82, 139],
-    [33, 145, 140],
-    [94, 201, 98],
-    [253, 231, 37],
-  ];
-  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (anchors.length - 1);
-  const i = Math.min(anchors.length - 2, Math.floor(u));
-  const f = u - i;
-  const c = anchors[i].map((a, k) => Math.round(a + f * (anchors[i + 1][k] - a)));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
+  const [r, g, b] = viridisRgb(t);
+  return `rgb(${r},${g},${b})`;
 }
 
 const f2 = (v: number) => (Math.round(v * 100) / 100).toString();

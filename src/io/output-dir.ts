@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
+import { pngNameFor, svgToPng } from "../report/png-node.js";
 
 export class OutputDir {
   readonly target: string;
@@ -60,6 +61,12 @@ export class OutputDir {
   write(name: string, data: string | Uint8Array): void {
     writeFileSync(this.path(name), data);
     this.written.push(name);
+    // every SVG figure also as PNG beside it (figure.svg → figure.png; report/png-node, resvg)
+    if (typeof data === "string" && /\.svg$/i.test(name)) {
+      const png = pngNameFor(name);
+      writeFileSync(this.path(png), svgToPng(data));
+      this.written.push(png);
+    }
   }
 
   /** Names written so far, in order. */

@@ -4,34 +4,11 @@
  */
 import { encode } from "fast-png";
 import { type ImageDataOptions, imageDataVti, type VtkArray } from "../io/vtk.js";
+import { viridisRgb } from "../report/colormap.js";
 import { PHASE_GRAIN, type Polycrystal } from "./polycrystal.js";
 
-/** Viridis anchor colours (matplotlib's `viridis`, van der Walt & Smith 2015), 9 stops. */
-const VIRIDIS = [
-  [68, 1, 84],
-  [71, 44, 122],
-  [59, 81, 139],
-  [44, 113, 142],
-  [33, 144, 141],
-  [39, 173, 129],
-  [92, 200, 99],
-  [170, 220, 50],
-  [253, 231, 37],
-];
-
-/** RGB of viridis at t ∈ [0, 1] (piecewise-linear between the stops). */
-export function viridis(t: number): [number, number, number] {
-  const v = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(v));
-  const f = v - i;
-  const a = VIRIDIS[i];
-  const b = VIRIDIS[i + 1];
-  return [
-    Math.round(a[0] + f * (b[0] - a[0])),
-    Math.round(a[1] + f * (b[1] - a[1])),
-    Math.round(a[2] + f * (b[2] - a[2])),
-  ];
-}
+/** RGB of viridis at t ∈ [0, 1]: the project's one colour map (report/colormap). */
+export { viridisRgb as viridis } from "../report/colormap.js";
 
 export interface SliceImage {
   width: number;
@@ -59,7 +36,7 @@ export function fieldSlice(
     for (let i = 0; i < n; i++) {
       const c = i + n * (j + n * k);
       let rgb: [number, number, number];
-      if (poly.phase[c] === PHASE_GRAIN) rgb = viridis((field[c] - lo) / (hi - lo || 1));
+      if (poly.phase[c] === PHASE_GRAIN) rgb = viridisRgb((field[c] - lo) / (hi - lo || 1));
       else if (poly.phase[c] === 0) rgb = [255, 255, 255];
       else rgb = [190, 190, 190];
       for (let b = 0; b < scale; b++)

@@ -1,6 +1,16 @@
 /**
  * Small, dependency-free SVG charts (line and scatter series, linear or log axes, legend),
  * deterministic output so figures can be snapshot-tested. Runs in Node and the browser.
+ *
+ * Guarantees a reader can rely on (tested in test/report/svg-plot.test.ts):
+ * - everything is drawn inside the declared width × height (legend labels too long for the
+ *   legend column are shortened with "…", the full text stays in a <title>);
+ * - every axis carries at least 3 labelled ticks, a log axis too when it spans less than a
+ *   decade (1-2-5 or 1…9 multiples, else plain linear values at their log positions);
+ * - with `equalAspect` one data unit is the same number of pixels on both axes;
+ * - the clip-path id is derived from a hash of the figure's own content, so two different
+ *   figures inlined in one HTML document never share an id (the browser resolves `url(#id)`
+ *   document-wide) and a rerun produces the same bytes.
  */
 
 export interface PlotSeries {
@@ -22,7 +32,10 @@ export interface PlotOptions {
   yLabel?: string;
   xScale?: "linear" | "log";
   yScale?: "linear" | "log";
-  /** Force equal units per pixel on both axes (Nyquist plots). */
+  /**
+   * Equal data units per pixel on both axes (Nyquist plots: 1 Ω is the same length across and
+   * up). Implies linear axes: xScale/yScale are ignored.
+   */
   equalAspect?: boolean;
   width?: number;
   height?: number;
@@ -51,25 +64,85 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** "Nice" tick values for a linear axis. */
+/**
+ * "Nice" tick values (1, 2 or 5 × 10^k steps) for a linear axis over [lo, hi], about `count`
+ * of them and never fewer than 3 when hi > lo (the step is halved until 3 fit).
+ */
 export function linearTicks(lo: number, hi: number, count = 6): number[] {
   if (!(hi > lo)) return [lo];
+  for (let c = count; c < 64 * count; c *= 2) {
+    const t = niceTicks(lo, hi, c);
+    if (t.length >= 3) return t;
+  }
+  return [lo, (lo + hi) / 2, hi];
+}
+
+function niceTicks(lo: number, hi: number, count: number): number[] {
   const span = hi - lo;
   const step0 = span / count;
   const mag = 10 ** Math.floor(Math.log10(step0));
   const norm = step0 / mag;
   const step = (norm >= 5 ? 10 : norm >= 2 ? 5 : norm >= 1 ? 2 : 1) * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
-    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  // k · step, rounded to 12 significant digits: 3.4, not 3.4000000000000004
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++)
+    out.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
   return out;
 }
 
-function tickLabel(v: number): string {
+function tickLabel(v: number, digits: number): string {
   if (v === 0) return "0";
   const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(1).replace("e+", "e");
-  return String(Number(v.toPrecision(4)));
+  if (a >= 1e4 || a < 1e-3) {
+    // mantissa without trailing zeros: 5.1e-15, not 5.10e-15
+    const [mantissa, exponent] = v.toExponential(Math.max(0, digits - 1)).split("e");
+    return `${Number(mantissa)}e${Number(exponent)}`;
+  }
+  return String(Number(v.toPrecision(Math.max(digits, 1))));
+}
+
+/**
+ * Labels of a set of tick values: the fewest significant digits (1…12) with which every label
+ * reads back as its value (relative 1e-9) — a tick at 1.25 never reads "1.3" — so neighbouring
+ * labels are distinct too.
+ */
+export function tickLabels(values: readonly number[]): string[] {
+  for (let digits = 1; digits <= 12; digits++) {
+    const labels = values.map((v) => tickLabel(v, digits));
+    if (labels.every((l, i) => Math.abs(Number(l) - values[i]) <= 1e-9 * Math.abs(values[i]))) return labels;
+  }
+  return values.map((v) => tickLabel(v, 12));
+}
+
+/**
+ * Tick values of a log axis over [lo, hi] (lo > 0), at least 3 whenever the axis has any
+ * width: powers of ten when at least 3 fall inside (every k-th one for many decades), else
+ * 1-2-5 multiples, else 1…9 multiples of powers of ten, else plain linear ticks (spans below a
+ * factor of about 2.5, drawn at their log positions).
+ */
+export function logTicks(lo: number, hi: number): number[] {
+  if (!(lo > 0) || !(hi > lo)) return lo > 0 ? [lo] : [];
+  const eps = 1e-9;
+  const inside = (v: number) => v >= lo * (1 - eps) && v <= hi * (1 + eps);
+  const a = Math.floor(Math.log10(lo));
+  const b = Math.ceil(Math.log10(hi));
+  // exact decimal values (10 ** -15 is not 1e-15 in binary; Number("1e-15") is the nearest double)
+  const pow = (m: number, e: number) => Number(`${m}e${e}`);
+  const decades: number[] = [];
+  for (let e = a; e <= b; e++) if (inside(pow(1, e))) decades.push(e);
+  if (decades.length >= 3) {
+    const step = Math.max(1, Math.ceil(decades.length / 8));
+    return decades.filter((e) => (e - decades[0]) % step === 0).map((e) => pow(1, e));
+  }
+  for (const mantissas of [
+    [1, 2, 5],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9],
+  ]) {
+    const out: number[] = [];
+    for (let e = a; e <= b; e++) for (const m of mantissas) if (inside(pow(m, e))) out.push(pow(m, e));
+    if (out.length >= 3) return out;
+  }
+  return linearTicks(lo, hi, 5).filter((v) => v > 0);
 }
 
 function extent(series: PlotSeries[], key: "x" | "y", log: boolean): [number, number] {
@@ -104,16 +177,16 @@ export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): str
   const height = options.height ?? 400;
   const hasLegend = series.length > 1 || (series.length === 1 && series[0].label !== "");
   const legendWidth = hasLegend
-    ? Math.min(220, 40 + 6.5 * Math.max(...series.map((s) => s.label.length)))
+    ? Math.min(LEGEND_MAX, 40 + CHAR_WIDTH * Math.max(...series.map((s) => s.label.length)))
     : 0;
   const m = { left: 72, right: 16 + legendWidth, top: options.title ? 34 : 14, bottom: 48 };
-  const xlog = options.xScale === "log";
-  const ylog = options.yScale === "log";
+  const xlog = options.xScale === "log" && !options.equalAspect;
+  const ylog = options.yScale === "log" && !options.equalAspect;
   let [x0, x1] = options.xDomain ?? extent(series, "x", xlog);
   let [y0, y1] = options.yDomain ?? extent(series, "y", ylog);
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
-  if (options.equalAspect && !xlog && !ylog) {
+  if (options.equalAspect) {
     const sx = (x1 - x0) / pw;
     const sy = (y1 - y0) / ph;
     if (sx > sy) {
@@ -143,18 +216,20 @@ export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): str
   // ticks and grid
   const xt = xlog ? logTicks(x0, x1) : linearTicks(x0, x1);
   const yt = ylog ? logTicks(y0, y1) : linearTicks(y0, y1);
-  for (const v of xt) {
-    const px = tx(v);
-    if (px < m.left - 0.5 || px > m.left + pw + 0.5) continue;
-    parts.push(`<line x1="${fmt(px)}" y1="${m.top}" x2="${fmt(px)}" y2="${m.top + ph}" stroke="#eee"/>`);
-    parts.push(`<text x="${fmt(px)}" y="${m.top + ph + 16}" text-anchor="middle">${tickLabel(v)}</text>`);
-  }
-  for (const v of yt) {
+  const xShown = xt.filter((v) => Math.abs(tx(v) - (m.left + pw / 2)) <= pw / 2 + 0.5);
+  const yShown = yt.filter((v) => Math.abs(ty(v) - (m.top + ph / 2)) <= ph / 2 + 0.5);
+  const xLabels = tickLabels(xShown);
+  const yLabels = tickLabels(yShown);
+  xShown.forEach((v, i) => {
+    const px = fmt(tx(v));
+    parts.push(`<line x1="${px}" y1="${m.top}" x2="${px}" y2="${m.top + ph}" stroke="#eee"/>`);
+    parts.push(`<text x="${px}" y="${m.top + ph + 16}" text-anchor="middle">${xLabels[i]}</text>`);
+  });
+  yShown.forEach((v, i) => {
     const py = ty(v);
-    if (py < m.top - 0.5 || py > m.top + ph + 0.5) continue;
     parts.push(`<line x1="${m.left}" y1="${fmt(py)}" x2="${m.left + pw}" y2="${fmt(py)}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.left - 6}" y="${fmt(py + 4)}" text-anchor="end">${tickLabel(v)}</text>`);
-  }
+    parts.push(`<text x="${m.left - 6}" y="${fmt(py + 4)}" text-anchor="end">${yLabels[i]}</text>`);
+  });
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   if (options.xLabel) {
     parts.push(
@@ -167,9 +242,9 @@ export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): str
     );
   }
   parts.push(
-    `<defs><clipPath id="plot-area"><rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}"/></clipPath></defs>`,
+    `<defs><clipPath id="${CLIP_PLACEHOLDER}"><rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}"/></clipPath></defs>`,
   );
-  parts.push(`<g clip-path="url(#plot-area)">`);
+  parts.push(`<g clip-path="url(#${CLIP_PLACEHOLDER})">`);
   series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length];
     const style = s.style ?? "line";
@@ -216,18 +291,74 @@ export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): str
           `<line x1="${x0}" y1="${y - 4}" x2="${x0 + 18}" y2="${y - 4}" stroke="${color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`,
         );
       }
-      parts.push(`<text x="${x0 + 24}" y="${y}">${escapeXml(s.label)}</text>`);
+      parts.push(`<text x="${x0 + 24}" y="${y}">${legendText(s.label, width - (x0 + 24) - 4)}</text>`);
     });
   }
   parts.push(`</svg>`);
-  return `${parts.join("\n")}\n`;
+  return withUniqueClipId(`${parts.join("\n")}\n`);
 }
 
-function logTicks(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  const a = Math.floor(Math.log10(lo));
-  const b = Math.ceil(Math.log10(hi));
-  const step = Math.max(1, Math.ceil((b - a) / 8));
-  for (let e = a; e <= b; e += step) out.push(10 ** e);
-  return out;
+/** Widest legend column [px] and the width assumed per character of the 11 px font [px]. */
+const LEGEND_MAX = 220;
+const CHAR_WIDTH = 6.5;
+
+/** A legend label that fits `room` px: shortened with "…" (full text in a <title>) if needed. */
+function legendText(label: string, room: number): string {
+  const max = Math.max(4, Math.floor(room / CHAR_WIDTH));
+  if (label.length <= max) return escapeXml(label);
+  return `<title>${escapeXml(label)}</title>${escapeXml(`${label.slice(0, max - 1)}…`)}`;
+}
+
+const CLIP_PLACEHOLDER = "__clip__";
+
+/**
+ * 64-bit FNV-1a hash (two 32-bit lanes with different offset bases) of a string's UTF-16 code
+ * units, as 16 hex digits. Not cryptographic: it only has to make ids of different figures differ.
+ */
+export function contentHash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x01000193) >>> 0;
+    b = (b ^ (b >>> 15)) >>> 0;
+  }
+  return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
+}
+
+/**
+ * Replace the clip-path placeholder by `clip-<hash of the figure>`: unique across different
+ * figures of one HTML page (identical figures share the id harmlessly: same clip rectangle),
+ * and the same bytes on every rerun.
+ */
+function withUniqueClipId(svg: string): string {
+  return svg.split(CLIP_PLACEHOLDER).join(`clip-${contentHash(svg)}`);
+}
+
+/**
+ * Stack complete SVG figures (e.g. from renderPlot) vertically in one SVG whose width is the
+ * widest panel and whose height is the sum of the panel heights, so every panel lies inside the
+ * canvas (Bode |Z| above phase). Each panel keeps its own size and clip id.
+ */
+export function stackPanels(panels: readonly string[]): string {
+  const sizes = panels.map((p) => {
+    const w = /^<svg[^>]*\swidth="([\d.]+)"/.exec(p);
+    const h = /^<svg[^>]*\sheight="([\d.]+)"/.exec(p);
+    if (!w || !h) throw new Error("stackPanels: a panel is not an <svg> with width and height");
+    return { width: Number(w[1]), height: Number(h[1]) };
+  });
+  const width = Math.max(...sizes.map((s) => s.width));
+  const height = sizes.reduce((t, s) => t + s.height, 0);
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+  ];
+  let y = 0;
+  panels.forEach((p, i) => {
+    out.push(p.trim().replace(/^<svg /, `<svg x="0" y="${y}" `));
+    y += sizes[i].height;
+  });
+  out.push("</svg>", "");
+  return out.join("\n");
 }

@@ -22,7 +22,13 @@ test("simulate writes the time series, step table, summary and figure", async ()
       out,
     );
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(readdirSync(out).sort(), ["steps.csv", "summary.json", "timeseries.csv", "voltage.svg"]);
+    // every SVG figure has its PNG beside it (report/png-node); dot files are bookkeeping
+    assert.deepEqual(
+      readdirSync(out)
+        .filter((f) => !f.startsWith("."))
+        .sort(),
+      ["steps.csv", "summary.json", "timeseries.csv", "voltage.png", "voltage.svg"],
+    );
     const csv = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
     assert.equal(csv[0], "time_s,current_A,voltage_V,x_surface,x_mean,step");
     assert.ok(csv.length > 20);

@@ -12,7 +12,7 @@ import { columnsToCsv, toCsv, toJson } from "../../io/csv.js";
 import type { ImpedanceSpectrum } from "../../io/instruments/index.js";
 import { readImpedanceFile } from "../../io/instruments/node.js";
 import { OutputDir } from "../../io/output-dir.js";
-import { renderPlot } from "../../report/svg-plot.js";
+import { renderPlot, stackPanels } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
 import { type Command, parseOptions, stringOption } from "../command.js";
 import { ProgressBar } from "../progress.js";
@@ -275,14 +275,8 @@ export function eisFigures(
     ],
     { xLabel: "f / Hz", yLabel: "-phase / deg", xScale: "log", height: h },
   );
-  const bode = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="${2 * h}" viewBox="0 0 640 ${2 * h}">`,
-    top.replace("<svg ", '<svg x="0" y="0" '),
-    bottom.replace("<svg ", `<svg x="0" y="${h}" `),
-    "</svg>",
-    "",
-  ].join("\n");
-  return { nyquist, bode };
+  // |Z| above phase, on a canvas as wide as the panels (report/svg-plot stackPanels)
+  return { nyquist, bode: stackPanels([top, bottom]) };
 }
 
 function writeOne(

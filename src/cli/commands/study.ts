@@ -325,8 +325,7 @@ export function writeStudyOutputs(
       title: "EIS at relaxed OCVs (charge)",
       xLabel: "Re Z [Ω]",
       yLabel: "−Im Z [Ω]",
-      xScale: "log",
-      yScale: "log",
+      equalAspect: true,
     },
   );
   figs["j0_vs_ocv.svg"] = renderPlot(

@@ -1,28 +1,17 @@
 /**
  * Render a 2-D map (one z slice) to 8-bit RGB with a perceptual colour scale and particle
- * outlines, for figures (the caller encodes the PNG). Colour scale: viridis, linearly
- * interpolated between five of its published anchor colours (van der Walt & Smith, matplotlib
- * 2015): #440154, #3b528b, #21918c, #5ec962, #fde725. Non-finite values are drawn dark grey;
- * outline pixels (a labelled pixel with a 4-neighbour of another label) in red.
+ * outlines, for figures (the caller encodes the PNG). Colour scale: viridis from
+ * report/colormap (9 stops of matplotlib's viridis, van der Walt & Smith 2015, linear
+ * between). Non-finite values are drawn dark grey; outline pixels (a labelled pixel with a
+ * 4-neighbour of another label) in red.
  */
 
+import { viridisInto } from "../../report/colormap.js";
 import type { Volume } from "../volume.js";
 
-const ANCHORS = [
-  [0x44, 0x01, 0x54],
-  [0x3b, 0x52, 0x8b],
-  [0x21, 0x91, 0x8c],
-  [0x5e, 0xc9, 0x62],
-  [0xfd, 0xe7, 0x25],
-];
-
-/** Viridis-like colour of t ∈ [0, 1] written into out[o..o+2]. */
+/** Viridis colour of t ∈ [0, 1] written into out[o..o+2] (the project's one colour map). */
 export function viridis(t: number, out: Uint8Array, o: number): void {
-  const u = Math.min(1, Math.max(0, t)) * (ANCHORS.length - 1);
-  const k = Math.min(ANCHORS.length - 2, Math.floor(u));
-  const f = u - k;
-  for (let j = 0; j < 3; j++)
-    out[o + j] = Math.round(ANCHORS[k][j] + f * (ANCHORS[k + 1][j] - ANCHORS[k][j]));
+  viridisInto(t, out, o);
 }
 
 export interface RenderMapOptions {

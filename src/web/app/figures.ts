@@ -5,6 +5,7 @@
  * map is drawn here. Pure: no DOM, no I/O.
  */
 import type { Material } from "../../materials/material.js";
+import { viridisHex } from "../../report/colormap.js";
 import { renderPlot } from "../../report/svg-plot.js";
 
 /** Time series of a particle run: time [s], current [A], voltage [V]. */
@@ -51,22 +52,9 @@ export interface ProfileData {
   radius: number;
 }
 
-/** Perceptually ordered colour ramp (viridis anchor colours, linear between them). */
-const RAMP: [number, number, number][] = [
-  [68, 1, 84],
-  [59, 82, 139],
-  [33, 145, 140],
-  [94, 201, 98],
-  [253, 231, 37],
-];
-
-/** Colour of a value in [0, 1] on the ramp, as "#rrggbb". */
+/** Colour of a value in [0, 1] as "#rrggbb": viridis, the project's one colour map (report/colormap). */
 export function rampColor(u: number): string {
-  const v = Math.min(1, Math.max(0, Number.isFinite(u) ? u : 0)) * (RAMP.length - 1);
-  const k = Math.min(RAMP.length - 2, Math.floor(v));
-  const f = v - k;
-  const c = RAMP[k].map((a, i) => Math.round(a + f * (RAMP[k + 1][i] - a)));
-  return `#${c.map((a) => a.toString(16).padStart(2, "0")).join("")}`;
+  return viridisHex(u);
 }
 
 /** Indices of at most `max` rows spread evenly over `n` (first and last kept). */
@@ -177,8 +165,8 @@ export function concentrationHeatmap(p: ProfileData, title = "Li fraction x(r, t
 }
 
 /**
- * "log" when the positive values span more than a decade, else "linear" (renderPlot labels a
- * log axis at powers of ten only, so a narrower log axis would carry no tick labels).
+ * "log" when the positive values span more than a decade, else "linear": a quantity that
+ * varies by less than a factor 10 reads better on a linear axis (renderPlot labels either).
  */
 export function scaleFor(...arrays: ArrayLike<number>[]): "log" | "linear" {
   let lo = Number.POSITIVE_INFINITY;
@@ -304,9 +292,7 @@ export function impedanceFigures(
     ],
     { title: `${title}: Nyquist`, xLabel: "Re Z [Ω]", yLabel: "−Im Z [Ω]", equalAspect: true },
   );
-  // log |Z| axis only when |Z| spans more than a decade (log ticks are drawn at powers of ten)
-  const mods = [...modulus(data), ...(fit ? modulus(fit) : [])].filter((v) => v > 0);
-  const logModulus = mods.length > 0 && Math.max(...mods) / Math.min(...mods) > 10;
+  // Bode: log f and log |Z| always (renderPlot labels a log axis spanning less than a decade too)
   const bodeModulus = renderPlot(
     [
       { ...pts, label: "data", x: data.frequency, y: modulus(data) },
@@ -317,7 +303,7 @@ export function impedanceFigures(
       xLabel: "f [Hz]",
       yLabel: "|Z| [Ω]",
       xScale: "log",
-      yScale: logModulus ? "log" : "linear",
+      yScale: "log",
       height: 280,
     },
   );

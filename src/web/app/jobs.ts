@@ -77,6 +77,8 @@ export interface TomographyRequest {
   bytes: Uint8Array;
   /** Particles smaller than this are dropped [voxels] (default TOMO_MIN_VOXELS). */
   minVoxels?: number;
+  /** Voxel edge length [m] (isotropic); replaces the file's voxel size, as the CLI's --voxel. */
+  voxelSize?: number;
 }
 
 export interface ElectrodeRequest {
@@ -509,6 +511,8 @@ export interface TomographyResult {
   /** Voxel size [dz, dy, dx] in m and whether it came from the file. */
   spacing: [number, number, number];
   spacingFromFile: boolean;
+  /** Where `spacing` came from: the request's voxelSize, the file, or nowhere (1 m assumed). */
+  spacingSource: "request" | "file" | "none";
   threshold: number;
   /** Grey values scaled to 0…255 for display. */
   grey: Uint8Array;
@@ -530,7 +534,16 @@ export function runTomography(
 ): TomographyResult {
   checkUpload(req.bytes, req.name);
   post({ fraction: 0.05, message: "reading TIFF" });
-  const { volume, info } = readTiff(req.bytes, { file: req.name });
+  const read = readTiff(req.bytes, { file: req.name });
+  const info = read.info;
+  const v = req.voxelSize;
+  if (v !== undefined && !(v > 0 && v < 1 && Number.isFinite(v)))
+    throw new InputError("invalid voxel size", {
+      field: "voxel size",
+      value: String(v),
+      expected: "a length between 0 and 1 m, e.g. 0.124 um",
+    });
+  const volume = v === undefined ? read.volume : { ...read.volume, spacing: [v, v, v] as const };
   const n = volume.data.length;
   post({ fraction: 0.2, message: "segmenting (threshold, closing, fill, watershed, cracks)" });
   const a = analyzeTomogram(volume, { minVoxels: req.minVoxels ?? TOMO_MIN_VOXELS });
@@ -566,6 +579,7 @@ export function runTomography(
     shape: [volume.shape[0], volume.shape[1], volume.shape[2]],
     spacing: [volume.spacing[0], volume.spacing[1], volume.spacing[2]],
     spacingFromFile: info.spacingFromFile,
+    spacingSource: v !== undefined ? "request" : info.spacingFromFile ? "file" : "none",
     threshold: a.threshold,
     grey,
     labels: a.labels.data,

@@ -4,6 +4,7 @@
  * damage and stress maps (mid-plane).
  */
 import { MATERIALS } from "../../../materials/index.js";
+import { colorBarSvg } from "../../../report/colormap.js";
 import { parseQuantity } from "../../../units.js";
 import type { WorkerClient } from "../client.js";
 import {
@@ -21,7 +22,17 @@ import {
 import { fractureFigures } from "../figures.js";
 import type { FractureResult } from "../jobs.js";
 
-function imageCanvas(id: string, side: number, rgba: Uint8Array, title: string): HTMLElement {
+/**
+ * A colour-mapped slice (RGBA from mechanics/render fieldSlice, viridis over [lo, hi]) with its
+ * colour bar (report/colormap, the same map) so the colours can be read as values.
+ */
+function imageCanvas(
+  id: string,
+  side: number,
+  rgba: Uint8Array,
+  title: string,
+  scale: { lo: number; hi: number; label: string },
+): HTMLElement {
   const canvas = h("canvas", { id, class: "slice", width: side, height: side });
   const ctx = canvas.getContext("2d");
   if (ctx) {
@@ -37,7 +48,15 @@ function imageCanvas(id: string, side: number, rgba: Uint8Array, title: string):
     },
     "PNG",
   );
-  return h("div", { class: "plane" }, h("span", {}, title), canvas, png);
+  const bar = h("div", { class: "colorbar", id: `${id}-colorbar` });
+  bar.innerHTML = colorBarSvg({ ...scale, height: 256 });
+  return h(
+    "div",
+    { class: "plane" },
+    h("span", {}, title),
+    h("div", { class: "slice-with-bar" }, canvas, bar),
+    png,
+  );
 }
 
 export function fracturePage(client: WorkerClient): HTMLElement {
@@ -168,13 +187,16 @@ export function fracturePage(client: WorkerClient): HTMLElement {
         h(
           "div",
           { class: "planes" },
-          imageCanvas("fracture-damage-map", r.side, r.damageImage, "final damage (0 → 1)"),
-          imageCanvas(
-            "fracture-stress-map",
-            r.side,
-            r.stressImage,
-            `final σ1 (0 → ${sig(r.stressMax / 1e6, 3)} MPa)`,
-          ),
+          imageCanvas("fracture-damage-map", r.side, r.damageImage, "final damage (mid-plane)", {
+            lo: 0,
+            hi: 1,
+            label: "damage d [-]",
+          }),
+          imageCanvas("fracture-stress-map", r.side, r.stressImage, "final σ1 (mid-plane)", {
+            lo: 0,
+            hi: r.stressMax / 1e6,
+            label: "σ1 [MPa]",
+          }),
         ),
         h(
           "div",

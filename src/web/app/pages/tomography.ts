@@ -3,6 +3,7 @@
  * region properties → cracks), scroll slices in the three planes with particle and crack
  * overlays, per-particle table and radial crack profiles.
  */
+import { parseQuantity } from "../../../units.js";
 import type { WorkerClient } from "../client.js";
 import {
   cliBox,
@@ -149,6 +150,7 @@ function viewer(r: TomographyResult): HTMLElement {
 
 export function tomographyPage(client: WorkerClient): HTMLElement {
   const file = h("input", { id: "tomo-file", type: "file", accept: ".tif,.tiff" });
+  const voxel = h("input", { id: "tomo-voxel", size: 10, placeholder: "from the file" });
   const status = statusLine("tomo-status");
   const progress = h("progress", { id: "tomo-progress", max: 1, value: 0 });
   const cli = h("div", {});
@@ -170,25 +172,42 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
       " ",
       progress,
     ),
+    h(
+      "div",
+      { class: "form" },
+      h(
+        "label",
+        {},
+        "Voxel size ",
+        voxel,
+        " (e.g. 0.124 um; empty: the file's ImageJ/resolution metadata; replaces it when given)",
+      ),
+    ),
     status,
     cli,
     out,
   );
-  const refresh = (name: string, voxelInFile = true) =>
-    cli.replaceChildren(
-      cliBox(`cathodelab tomo analyze ${shellQuote(name)}${voxelInFile ? "" : " --voxel SIZE"} --out tomo`),
-    );
+  const voxelArg = () => voxel.value.replace(/\s+/g, "");
+  const refresh = (name: string, voxelInFile = true) => {
+    const v = voxelArg() ? ` --voxel ${shellQuote(voxelArg())}` : voxelInFile ? "" : " --voxel SIZE";
+    cli.replaceChildren(cliBox(`cathodelab tomo analyze ${shellQuote(name)}${v} --out tomo`));
+  };
   refresh("STACK.tif");
+  let current: File | undefined;
   const open = async (f: File | undefined) => {
     if (!f) return;
+    current = f;
     root.dataset.state = "running";
     refresh(f.name);
     out.replaceChildren();
     try {
+      const voxelSize = voxelArg()
+        ? parseQuantity(voxel.value, "length", { field: "voxel size", positive: true })
+        : undefined;
       const bytes = await readUpload(f);
       setStatus(status, `analysing ${f.name}…`);
       const r = await client.run<TomographyResult>(
-        { type: "tomography", name: f.name, bytes },
+        { type: "tomography", name: f.name, bytes, voxelSize },
         (p) => {
           progress.value = p.fraction;
           setStatus(status, `analysing ${f.name}… ${p.message}`);
@@ -196,8 +215,8 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
         [bytes.buffer],
       );
       refresh(f.name, r.spacingFromFile);
-      // lengths in µm when the file gives the voxel size, else in voxels (1 m per voxel was assumed)
-      const known = r.spacingFromFile;
+      // lengths in µm when the voxel size is known (field or file), else in voxels
+      const known = r.spacingSource !== "none";
       const L = known ? 1e6 : 1;
       const lu = known ? "µm" : "vox";
       const um = (v: number) => sig(v * L, 4);
@@ -217,9 +236,11 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
       const columns: Record<string, number[]> = {};
       for (const k of Object.keys(rows[0] ?? { label: 0 }))
         columns[k] = rows.map((row) => (row as Record<string, number>)[k]);
-      const unit = r.spacingFromFile
-        ? ""
-        : " (voxel size not in the file: 1 m per voxel assumed; sizes are in voxels)";
+      const um1 = (m: number) => sig(m * 1e6, 4);
+      const unit =
+        r.spacingSource === "none"
+          ? " (voxel size not in the file and not given: sizes are in voxels; enter the voxel size above)"
+          : `, voxel ${r.spacing.map(um1).join(" × ")} µm (${r.spacingSource === "file" ? "from the file" : "as entered"})`;
       out.replaceChildren(
         h(
           "p",
@@ -316,6 +337,8 @@ export function tomographyPage(client: WorkerClient): HTMLElement {
     }
   };
   file.addEventListener("change", () => open(file.files?.[0]));
+  voxel.addEventListener("input", () => refresh(current?.name ?? "STACK.tif"));
+  voxel.addEventListener("change", () => open(current));
   const drop = root.querySelector("#tomo-drop")!;
   drop.addEventListener("dragover", (e) => e.preventDefault());
   drop.addEventListener("drop", (e) => {
