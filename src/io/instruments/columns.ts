@@ -140,16 +140,47 @@ function columnUnit(set: ColumnSet, name: string): NameUnit {
   return explicit !== undefined ? { base: split.base, unit: explicit } : split;
 }
 
+/**
+ * Resolve a mapped column. A name matches a header exactly; failing that, a name with a unit
+ * (`Current(mA)`, `Current [mA]`, `Current/mA`) matches the header `Current` and supplies
+ * the unit the header lacks. A unit that contradicts the header's own is refused.
+ */
 function resolveRef(set: ColumnSet, ref: ColumnRef, role: string): Resolved {
   let name: string | undefined;
+  let unitOverride: string | undefined;
   if (typeof ref === "number") name = set.names[ref];
-  else name = set.names.find((n) => n === ref) ?? set.names.find((n) => n.trim() === ref.trim());
+  else {
+    name = set.names.find((n) => n === ref) ?? set.names.find((n) => n.trim() === ref.trim());
+    if (name === undefined) {
+      const wanted = splitNameUnit(ref);
+      if (wanted.unit !== "") {
+        name =
+          set.names.find((n) => n.trim() === wanted.base.trim()) ??
+          set.names.find((n) => normalise(columnUnit(set, n).base) === normalise(wanted.base));
+        if (name !== undefined) {
+          const own = columnUnit(set, name).unit;
+          if (own !== "" && own !== wanted.unit) {
+            throw new InputError(`column "${name}" is in ${own}, the mapping says ${wanted.unit}`, {
+              file: set.file,
+              field: role,
+              value: ref,
+              expected: `the unit written in the header (${own}) or the exact header name`,
+            });
+          }
+          unitOverride = wanted.unit;
+        }
+      }
+    }
+  }
   if (name === undefined) {
-    throw new InputError(`column ${typeof ref === "number" ? `#${ref}` : `"${ref}"`} for ${role} not found`, {
-      file: set.file,
-      field: role,
-      expected: `one of ${set.names.map((n) => `"${n}"`).join(", ")}`,
-    });
+    throw new InputError(
+      `column ${typeof ref === "number" ? `#${ref + 1}` : `"${ref}"`} for ${role} not found`,
+      {
+        file: set.file,
+        field: role,
+        expected: `one of ${set.names.map((n) => `"${n}"`).join(", ")}`,
+      },
+    );
   }
   const data = set.numeric.get(name);
   if (!data) {
@@ -160,7 +191,7 @@ function resolveRef(set: ColumnSet, ref: ColumnRef, role: string): Resolved {
     });
   }
   const nu = columnUnit(set, name);
-  return { name, data, unit: nu.unit, base: nu.base };
+  return { name, data, unit: unitOverride ?? nu.unit, base: nu.base };
 }
 
 /** Find the column for `role` by mapping or by name; undefined when absent. */

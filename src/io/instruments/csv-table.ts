@@ -12,9 +12,8 @@
 import { InputError } from "../../errors.js";
 import {
   type ColumnSet,
-  impedanceFromColumns,
+  cleanImpedanceSpectra,
   runs,
-  sliceColumns,
   spectrumColumn,
   timeSeriesFromColumns,
 } from "./columns.js";
@@ -30,6 +29,8 @@ import type {
 interface CsvContent {
   set: ColumnSet;
   headerless: boolean;
+  /** What the reader inferred (decimal separator), one sentence each. */
+  notes: string[];
 }
 
 function readCsv(
@@ -44,6 +45,7 @@ function readCsv(
     throw new InputError("empty file", { file: name, line: 1, expected: "a header or data rows" });
   const delimiter = options.delimiter ?? detectDelimiter(lines[first]);
   const cells = lines[first].split(delimiter);
+  if (delimiter === ",") refuseCommaDecimals(lines, first, name, options.decimal);
   // A first line whose every cell is a number is data, not a header. With "," as delimiter a
   // decimal comma is impossible, so numbers are tested with ".".
   const decimalGuess =
@@ -51,6 +53,19 @@ function readCsv(
   const headerless = cells.every((c) => isNumberCell(c, decimalGuess));
   let names: string[];
   let dataStart: number;
+  const other = decimalGuess === "." ? "," : ".";
+  if (!headerless && options.decimal !== undefined && cells.every((c) => isNumberCell(c, other))) {
+    throw new InputError(
+      `the first line reads as numbers with decimal "${other}", not "${options.decimal}"`,
+      {
+        file: name,
+        line: first + 1,
+        column: 1,
+        value: lines[first].slice(0, 60),
+        expected: `numbers with the decimal separator given ("${options.decimal}"), or a header line`,
+      },
+    );
+  }
   if (headerless) {
     names = cells.map((_, k) => `column ${k + 1}`);
     dataStart = first;
@@ -78,7 +93,58 @@ function readCsv(
       expected: "rows of numbers after the header",
     });
   }
-  return { set: { file: name, names: table.names, numeric: table.numeric, lines: table.lines }, headerless };
+  const notes: string[] = [];
+  if (options.decimal === undefined && table.decimal === ",") {
+    notes.push(
+      `decimal separator "," detected (fields separated by ${delimiter === "\t" ? "tabs" : `"${delimiter}"`})`,
+    );
+  }
+  return {
+    set: { file: name, names: table.names, numeric: table.numeric, lines: table.lines },
+    headerless,
+    notes,
+  };
+}
+
+/** A cell that is the tail of a number split at its decimal comma: "05", "5E-003", "0012". */
+const FRACTION_TAIL = /^(?:0\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)$/;
+
+/**
+ * European spreadsheet exports write decimal commas; with "," also separating the fields, a
+ * number such as 1,05 becomes two cells (1 | 05) and the table silently means something else.
+ * Refuse such files (and an explicit decimal "," with "," fields): they are ambiguous.
+ */
+function refuseCommaDecimals(
+  lines: string[],
+  first: number,
+  name: string,
+  decimal: "." | "," | undefined,
+): void {
+  if (decimal === ",") {
+    throw new InputError('decimal "," with "," between fields is ambiguous', {
+      file: name,
+      line: first + 1,
+      expected: 'fields separated by ";" or tabs (options.delimiter) when numbers use decimal commas',
+    });
+  }
+  for (let i = first; i < Math.min(lines.length, first + 200); i++) {
+    if (lines[i].trim() === "") continue;
+    const cells = lines[i].split(",");
+    const tail = cells.findIndex((c) => FRACTION_TAIL.test(c.trim()));
+    if (tail >= 0 && i > first) {
+      throw new InputError(
+        `cell "${cells[tail].trim()}" looks like the decimals of a number written with a decimal comma`,
+        {
+          file: name,
+          line: i + 1,
+          column: tail + 1,
+          value: lines[i].slice(0, 60),
+          expected:
+            'a "." decimal separator, or ";" / tab between fields with decimal commas (ambiguous otherwise)',
+        },
+      );
+    }
+  }
 }
 
 /** Parse a delimited impedance table; one spectrum per run of the spectrum column, if any. */
@@ -87,7 +153,7 @@ export function parseCsvImpedance(
   name: string,
   options: ImpedanceReadOptions = {},
 ): ImpedanceSpectrum[] {
-  const { set, headerless } = readCsv(bytes, name, options);
+  const { set, headerless, notes } = readCsv(bytes, name, options);
   let mapping: ColumnMapping | undefined = options.columns;
   if (headerless) {
     if (set.names.length < 3) {
@@ -102,14 +168,16 @@ export function parseCsvImpedance(
   const split = options.split ?? true;
   const spec = split ? spectrumColumn(set, mapping) : undefined;
   const ranges: [number, number][] = spec ? runs(spec.data) : [[0, set.lines.length]];
-  return ranges.map(([a, b]) => {
-    const s = impedanceFromColumns(sliceColumns(set, a, b), mapping, options.units);
+  const parts = cleanImpedanceSpectra(set, ranges, mapping, options.units, false);
+  return parts.map(({ spectrum: s, from }) => {
     const meta: Record<string, string | number> = { format: "csv" };
     if (spec) {
-      meta[spec.name] = spec.data[a];
-      s.label = `${name} ${spec.name}=${spec.data[a]}`;
+      meta[spec.name] = spec.data[from];
+      s.label = `${name} ${spec.name}=${spec.data[from]}`;
     } else s.label = name;
     s.meta = meta;
+    const all = [...notes, ...(s.notes ?? [])];
+    if (all.length > 0) s.notes = all;
     return s;
   });
 }
@@ -120,7 +188,7 @@ export function parseCsvTimeSeries(
   name: string,
   options: TimeSeriesReadOptions = {},
 ): TimeSeries {
-  const { set, headerless } = readCsv(bytes, name, options);
+  const { set, headerless, notes } = readCsv(bytes, name, options);
   let mapping: ColumnMapping | undefined = options.columns;
   if (headerless) {
     if (set.names.length < 2) {
@@ -134,5 +202,6 @@ export function parseCsvTimeSeries(
   }
   const series = timeSeriesFromColumns(set, mapping, options.units, options.currentSign ?? 1);
   series.meta = { format: "csv" };
+  if (notes.length > 0) series.notes = notes;
   return series;
 }

@@ -74,6 +74,36 @@ function readDta(bytes: Uint8Array, name: string, decimal: "." | "," | undefined
           expected: `${declared} rows (file truncated?)`,
         });
       }
+      // A line that does not start with a tab ends the table. When tab-indented rows of the
+      // same width follow it, the table was cut by a junk line: refuse rather than silently
+      // keep only the rows before it.
+      let next = table.end;
+      while (next < lines.length && lines[next].trim() === "") next++;
+      let after = 0;
+      for (let j = next + 1; j < lines.length && lines[j].startsWith("\t"); j++) {
+        if (lines[j].slice(1).split("\t").length >= table.names.length) after++;
+        else break;
+      }
+      // A Gamry object line is "KEY<TAB>TYPE…" with an upper-case type (TABLE, QUANT, LABEL …).
+      const isObject = next < lines.length && /^[^\t\s][^\t]*\t[A-Z][A-Z0-9_]*(\t|$)/.test(lines[next]);
+      if (next < lines.length && !isObject && after > 0) {
+        throw new InputError(
+          `table ${tableName} is cut by line ${next + 1}: ${table.rows} rows read before it, ${after} more rows after it`,
+          {
+            file: name,
+            line: next + 1,
+            value: lines[next].slice(0, 60),
+            expected: `tab-indented rows of ${table.names.length} values (remove or fix line ${next + 1})`,
+          },
+        );
+      }
+      if (table.rows === 0) {
+        throw new InputError(`table ${tableName} has no rows`, {
+          file: name,
+          line: i + 4,
+          expected: "tab-indented rows of numbers after the names and units lines",
+        });
+      }
       const units = new Map<string, string>();
       table.names.forEach((n, k) => {
         units.set(n, (unitsRow[k] ?? "").trim());
@@ -119,7 +149,12 @@ export function parseGamryImpedance(
   const spectra = z.map((t, k) => {
     const s = impedanceFromColumns(t.set, options.columns, options.units);
     s.label = z.length > 1 ? `${name} ZCURVE ${k}` : name;
-    s.meta = { ...meta, table: t.name, ...(z.length > 1 ? { index: k } : {}) };
+    s.meta = {
+      ...meta,
+      table: t.name,
+      rows: t.set.lines.length,
+      ...(z.length > 1 ? { index: k } : {}),
+    };
     return s;
   });
   if (options.split === false && spectra.length > 1) {

@@ -4,12 +4,14 @@
  * content; the per-format parsers are exported too. Node file helpers live in `./node.ts`.
  *
  * Supported: BioLogic EC-Lab ASCII `.mpt` and binary `.mpr`, Gamry `.DTA`, Scribner ZPlot `.z`,
- * Maccor text exports, generic CSV/TSV (with or without header, column mapping, multi-spectrum).
+ * Maccor text exports, Neware and Arbin CSV exports, generic CSV/TSV (with or without header,
+ * column mapping with units, decimal commas, multi-spectrum).
  */
 import { InputError } from "../../errors.js";
 import { parseBiologicMprImpedance, parseBiologicMprTimeSeries } from "./biologic-mpr.js";
 import { parseBiologicMptImpedance, parseBiologicMptTimeSeries } from "./biologic-mpt.js";
 import { parseCsvImpedance, parseCsvTimeSeries } from "./csv-table.js";
+import { detectCyclerCsv, parseArbinCsv, parseNewareCsv } from "./cyclers.js";
 import { parseGamryImpedance, parseGamryTimeSeries } from "./gamry-dta.js";
 import { parseMaccor } from "./maccor.js";
 import type {
@@ -21,10 +23,17 @@ import type {
 } from "./types.js";
 import { parseZplot } from "./zplot.js";
 
-export { parseBiologicMprImpedance, parseBiologicMprTimeSeries, readMprModules } from "./biologic-mpr.js";
+export {
+  parseBiologicMprImpedance,
+  parseBiologicMprTimeSeries,
+  readBiologicMprColumns,
+  readMprModules,
+} from "./biologic-mpr.js";
 export { MPR_COLUMNS, MPR_FLAGS } from "./biologic-mpr-columns.js";
 export { parseBiologicMptImpedance, parseBiologicMptTimeSeries } from "./biologic-mpt.js";
+export { parseColumnSpec, parseDecimalOption } from "./column-spec.js";
 export { parseCsvImpedance, parseCsvTimeSeries } from "./csv-table.js";
+export { detectCyclerCsv, parseArbinCsv, parseNewareCsv } from "./cyclers.js";
 export { parseGamryImpedance, parseGamryTimeSeries } from "./gamry-dta.js";
 export { parseMaccor, parseMaccorDuration } from "./maccor.js";
 export { decodeText } from "./text.js";
@@ -73,14 +82,23 @@ export function detectFormat(bytes: Uint8Array, name: string): InstrumentFormat 
   if (ext === "dta") return "gamry-dta";
   if (ext === "z") return "zplot";
   if (/^\d{3}$/.test(ext)) return "maccor";
-  return "csv";
+  return detectCyclerCsv(h.split(/\r?\n/)[0] ?? "") ?? "csv";
 }
 
 function unsupported(format: string, name: string, what: string): never {
   throw new InputError(`${format} files carry no ${what}`, { file: name, expected: `a file with ${what}` });
 }
 
-const FORMATS: InstrumentFormat[] = ["biologic-mpt", "biologic-mpr", "gamry-dta", "zplot", "maccor", "csv"];
+const FORMATS: InstrumentFormat[] = [
+  "biologic-mpt",
+  "biologic-mpr",
+  "gamry-dta",
+  "zplot",
+  "maccor",
+  "neware",
+  "arbin",
+  "csv",
+];
 
 function unknownFormat(format: string, name: string): never {
   throw new InputError(`unknown format "${format}"`, {
@@ -113,6 +131,8 @@ export function parseImpedance(
     case "csv":
       return parseCsvImpedance(bytes, name, options);
     case "maccor":
+    case "neware":
+    case "arbin":
       return unsupported(format, name, "impedance spectra");
     default:
       return unknownFormat(format, name);
@@ -138,6 +158,10 @@ export function parseTimeSeries(
       return parseGamryTimeSeries(bytes, name, options);
     case "maccor":
       return parseMaccor(bytes, name, options);
+    case "neware":
+      return parseNewareCsv(bytes, name, options);
+    case "arbin":
+      return parseArbinCsv(bytes, name, options);
     case "csv":
       return parseCsvTimeSeries(bytes, name, options);
     case "zplot":

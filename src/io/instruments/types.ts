@@ -57,7 +57,15 @@ export interface TimeSeries {
 }
 
 /** Formats the dispatcher knows. */
-export type InstrumentFormat = "biologic-mpt" | "biologic-mpr" | "gamry-dta" | "zplot" | "maccor" | "csv";
+export type InstrumentFormat =
+  | "biologic-mpt"
+  | "biologic-mpr"
+  | "gamry-dta"
+  | "zplot"
+  | "maccor"
+  | "neware"
+  | "arbin"
+  | "csv";
 
 /** Column selector: a column name as written in the header, or a 0-based index. */
 export type ColumnRef = string | number;

@@ -26,14 +26,20 @@ describe("generic CSV", () => {
     const counts = [
       794, 807, 754, 739, 743, 761, 774, 768, 778, 797, 795, 785, 797, 792, 810, 784, 813, 803, 805, 794,
     ];
+    // Each spectrum repeats one row exactly (e.g. lines 7 and 8: f = 1.9991759882216455e-4 Hz
+    // twice with the same Z); the reader drops the repeat and says so.
     assert.deepEqual(
       spectra.map((s) => s.frequency.length),
-      counts,
+      counts.map((n) => n - 1),
     );
     assert.equal(
       counts.reduce((a, b) => a + b, 0),
       15693,
     );
+    assert.deepEqual(spectra[0].notes, [
+      "dropped 1 duplicate row (same frequency and impedance as an earlier row; line 8)",
+    ]);
+    assert.ok(spectra.every((s) => s.notes?.length === 1 && /dropped 1 duplicate row/.test(s.notes[0])));
     assert.equal(spectra[0].meta?.spectrum_index, 1);
     assert.equal(spectra[19].meta?.spectrum_index, 20);
     assert.equal(spectra[0].frequency[0], 0.00009995879941108227);
