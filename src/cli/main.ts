@@ -3,8 +3,8 @@
  * (0 ok, 1 failure, 2 bad input: SPEC §6).
  */
 import { readFileSync } from "node:fs";
-import { InputError } from "../errors.js";
-import type { CommandContext } from "./command.js";
+import { ConvergenceError, InputError } from "../errors.js";
+import { type CommandContext, resolveSubcommand } from "./command.js";
 import { COMMANDS } from "./registry.js";
 
 export function version(): string {
@@ -58,18 +58,31 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
     return 2;
   }
   try {
-    const command = await entry.load();
-    if (rest.includes("--help") || rest.includes("-h")) {
+    const { command, rest: args } = await resolveSubcommand(await entry.load(), rest);
+    if (args.includes("--help") || args.includes("-h")) {
       ctx.stdout(`${command.help.trim()}\n`);
       return 0;
     }
-    return await command.run(rest, ctx);
+    return await command.run(args, ctx);
   } catch (error) {
     if (error instanceof InputError) {
       ctx.stderr(`error: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof ConvergenceError) {
+      ctx.stderr(`failed: ${convergenceMessage(error)}\n`);
+      return 1;
+    }
     ctx.stderr(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
+}
+
+/** One line for a solver failure: its message and diagnostics, no stack trace. */
+export function convergenceMessage(error: ConvergenceError): string {
+  const diag = Object.entries(error.diagnostics)
+    .map(([k, v]) => `${k}=${typeof v === "number" ? Number(v.toPrecision(4)) : v}`)
+    .join(", ");
+  const text = `the solver did not converge: ${error.message.replace(/\s*\n\s*/g, " ")}`;
+  return `${text}${diag ? ` (${diag})` : ""}. Check the options (step sizes, tolerances, physical ranges) or report it.`;
 }

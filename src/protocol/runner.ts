@@ -130,6 +130,53 @@ function where(source?: SourceSpan) {
   return source ? { line: source.line, column: source.column } : {};
 }
 
+/**
+ * Largest applied current accepted, as a C-rate of the particle's nominal capacity [1/h].
+ * 50C empties a particle in 72 s; anything above is almost always a unit slip (amperes for a
+ * cell applied to one particle: "Charge at 1 A" on a 13 µm particle is ~1e9 C and would end
+ * after picoseconds).
+ */
+export const MAX_C_RATE = 50;
+
+/**
+ * Throw an InputError naming the step (line) when an applied current (CC, CCCV or GITT pulse)
+ * implies more than `maxCRate` times the nominal capacity `capacity` [C] per hour.
+ */
+export function checkAppliedCurrents(protocol: Protocol, capacity: number, maxCRate = MAX_C_RATE): void {
+  const visit = (steps: readonly Step[]) => {
+    for (const s of steps) {
+      if (s.type === "repeat") {
+        visit(s.steps);
+        continue;
+      }
+      if (s.type !== "cc" && s.type !== "cccv" && s.type !== "gitt") continue;
+      const spec = s.current;
+      const cRate = "cRate" in spec ? spec.cRate : (spec.current * 3600) / capacity;
+      if (cRate > maxCRate) {
+        const given = "cRate" in spec ? `${spec.cRate}C` : `${spec.current} A`;
+        const step = s.source ? `"${s.source.text.trim()}"` : `the ${s.type} step`;
+        throw new InputError(
+          `${step}: the applied current ${given} is ${cRate.toPrecision(3)}C for this particle (nominal capacity ${(capacity / 3.6).toExponential(3)} mAh), above the ${maxCRate}C limit`,
+          {
+            ...where(s.source),
+            field: "current",
+            value: given,
+            expected: `at most ${maxCRate}C = ${((maxCRate * capacity) / 3600).toPrecision(3)} A; a C-rate such as C/20 is often clearer`,
+          },
+        );
+      }
+    }
+  };
+  visit(protocol.steps);
+}
+
+/**
+ * Relative size (of the nominal capacity) below which the charge passed in a step is taken as
+ * round-off of the running charge total: the total carries ~1e-16 relative error per addition,
+ * and no measurement resolves a billionth of the capacity.
+ */
+export const ROUND_OFF = 1e-9;
+
 /** Margins beyond the open-circuit range within which cut-offs are still reachable [V]. */
 export const CUTOFF_MARGIN_BELOW = 1.0;
 export const CUTOFF_MARGIN_ABOVE = 0.2;
@@ -140,7 +187,8 @@ export const CUTOFF_MARGIN_ABOVE = 0.2;
  * Hold (CV) voltages must lie inside the range (a hold outside it would drive the particle
  * to its composition limit); cut-offs may lie up to CUTOFF_MARGIN_BELOW below it (discharge
  * cut-offs are reached through the kinetic and diffusion overpotentials) and
- * CUTOFF_MARGIN_ABOVE above it.
+ * CUTOFF_MARGIN_ABOVE above it. Applied currents above MAX_C_RATE are refused too
+ * (checkAppliedCurrents).
  */
 export function validateProtocol(sim: ParticleSimulator, protocol: Protocol): void {
   const p = sim.params;
@@ -176,6 +224,7 @@ export function validateProtocol(sim: ParticleSimulator, protocol: Protocol): vo
     }
   };
   visit(protocol.steps);
+  checkAppliedCurrents(protocol, p.nominalCapacity);
 }
 
 /**
@@ -265,7 +314,10 @@ export function runProtocol(sim: ParticleSimulator, protocol: Protocol, options:
     // their start is not repeated (strictly increasing time for file readers)
     if (recorder.length === 0) pushState(index);
     const reason = sim.advance(stop, onStep(index), options.maxStep);
-    const charge = sim.charge - startCharge;
+    // charge passed [C]; differences of the running total below ROUND_OFF of the nominal
+    // capacity (a rest, a hold at equilibrium) are floating-point round-off and count as 0
+    const passed = sim.charge - startCharge;
+    const charge = Math.abs(passed) < ROUND_OFF * sim.params.nominalCapacity ? 0 : passed;
     if (charge > 0) chargeCapacity += charge;
     else dischargeCapacity -= charge;
     steps.push({

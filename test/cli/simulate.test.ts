@@ -106,7 +106,10 @@ test("simulate: bad input gives exit code 2, a message naming the problem, and w
         ["--material", "NMC999", "--radius", "5um", "--protocol", "Rest for 1 h"],
         /unknown material "NMC999".*NMC811/,
       ],
-      [["--material", "NMC811", "--radius", "-5um", "--protocol", "Rest for 1 h"], /--radius.*positive/],
+      [
+        ["--material", "NMC811", "--radius", "-5um", "--protocol", "Rest for 1 h"],
+        /--radius.*out of range.*1 nm to 1 mm/,
+      ],
       [["--material", "NMC811", "--radius", "5", "--protocol", "Rest for 1 h"], /--radius.*no unit/],
       [
         ["--material", "NMC811", "--radius", "5um", "--protocol", "Charge at C/20 until 5.6 V"],

@@ -14,7 +14,7 @@ import { encodeRgbPng } from "../../io/png.js";
 import { renderReport } from "../../report/html.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
-import { type Command, parseOptions, stringOption } from "../command.js";
+import { type Command, inputPaths, parseOptions, stringOption } from "../command.js";
 import { inputChecksums, versions } from "../provenance.js";
 import { jsonSafe, readMap, safeName } from "./xrdct.js";
 
@@ -100,6 +100,7 @@ export const command: Command = {
   summary:
     "ESM / C-AFM / topography maps: per-particle statistics, edge-core gradients, SOC trends (seed 002)",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length === 0)
@@ -333,94 +334,100 @@ export const command: Command = {
             { title: "SOC trend (seed 002 Fig. 3a)", xLabel: "SOC / %", yLabel: unit },
           )
         : undefined;
-    await OutputDir.with(outDir, { force: values.force === true }, (out) => {
-      out.write("particles.csv", toCsv(Object.keys(particleRows[0]), particleRows, { allowMissing: true }));
-      out.write("profiles.csv", toCsv(Object.keys(profileRows[0]), profileRows, { allowMissing: true }));
-      out.write("histograms.csv", toCsv(Object.keys(histRows[0]), histRows, { allowMissing: true }));
-      out.write("trend.csv", toCsv(Object.keys(trendRows[0]), trendRows, { allowMissing: true }));
-      out.write("summary.json", toJson(jsonSafe(summary)));
-      out.write("histograms.svg", histSvg);
-      out.write("profiles.svg", profSvg);
-      if (trendSvg) out.write("trend.svg", trendSvg);
-      const files = [
-        "particles.csv",
-        "profiles.csv",
-        "histograms.csv",
-        "trend.csv",
-        "summary.json",
-        "histograms.svg",
-        "profiles.svg",
-        ...(trendSvg ? ["trend.svg"] : []),
-      ];
-      for (const s of samples) {
-        const img = renderMap(s.map, { labels: s.result.segmentation.labels });
-        out.write(`${safeName(s.name)}/map.png`, encodeRgbPng(img.rgb, img.width, img.height));
-        files.push(`${safeName(s.name)}/map.png`);
-      }
-      out.write(
-        "report.html",
-        renderReport({
-          title: `AFM maps${samples[0].channel ? `: ${samples[0].channel}` : ""}`,
-          command: ["cathodelab", "afm", ...argv],
-          versions: versions(),
-          inputs: inputChecksums([
-            ...positionals,
-            ...(maskPath ? [maskPath] : []),
-            ...(segPath ? [segPath] : []),
-          ]),
-          summary: [
-            { label: "maps", value: String(samples.length) },
-            { label: "particles", value: samples.map((s) => s.result.particles.length).join(", ") },
-            { label: `trend slope (${unit} per unit SOC)`, value: f(trend.slope) },
-          ],
-          sections: [
-            {
-              heading: "SOC trend",
-              paragraphs: [
-                "Particle mean over all particle pixels; edge − core = mean over the outer third of normalised depth minus the inner third (seed 002: boundary regions higher than the bulk).",
-              ],
-              tables: [{ columns: Object.keys(trendRows[0]), rows: trendRows.map((r) => Object.values(r)) }],
-              figures: [
-                ...(trendSvg
-                  ? [{ svg: trendSvg, caption: "Particle mean and edge − core contrast against SOC" }]
-                  : []),
-                { svg: histSvg, caption: "Histograms of particle pixels (seed 002 Figs. 1–2 iii)" },
-                { svg: profSvg, caption: "Edge → core profiles" },
-              ],
-            },
-            ...samples.map((s) => ({
-              heading: `Map ${s.name}`,
-              paragraphs: [
-                `${s.map.shape[2]}×${s.map.shape[1]} px of ${f(s.map.spacing[2] / 1e-9)} nm; threshold ${f(s.result.segmentation.threshold)}; ${s.result.particles.length} particles; map image ${safeName(s.name)}/map.png (viridis, particle outlines red).`,
-              ],
-              tables: [
-                {
-                  columns: [
-                    "label",
-                    "pixels",
-                    "diameter / µm",
-                    "mean",
-                    "std",
-                    "edge − core",
-                    `slope / (${unit}/µm)`,
-                  ],
-                  rows: s.result.particles.map((p) => [
-                    p.stats.label,
-                    p.stats.voxels,
-                    p.diameter / 1e-6,
-                    p.stats.mean,
-                    p.stats.std,
-                    p.profile.edgeMinusCore,
-                    p.profile.slope * 1e-6,
-                  ]),
-                },
-              ],
-            })),
-          ],
-          files: [...files, "report.html"],
-        }),
-      );
-    });
+    await OutputDir.with(
+      outDir,
+      { force: values.force === true, inputs: inputPaths(values, positionals, ["mask", "segment-on"]) },
+      (out) => {
+        out.write("particles.csv", toCsv(Object.keys(particleRows[0]), particleRows, { allowMissing: true }));
+        out.write("profiles.csv", toCsv(Object.keys(profileRows[0]), profileRows, { allowMissing: true }));
+        out.write("histograms.csv", toCsv(Object.keys(histRows[0]), histRows, { allowMissing: true }));
+        out.write("trend.csv", toCsv(Object.keys(trendRows[0]), trendRows, { allowMissing: true }));
+        out.write("summary.json", toJson(jsonSafe(summary)));
+        out.write("histograms.svg", histSvg);
+        out.write("profiles.svg", profSvg);
+        if (trendSvg) out.write("trend.svg", trendSvg);
+        const files = [
+          "particles.csv",
+          "profiles.csv",
+          "histograms.csv",
+          "trend.csv",
+          "summary.json",
+          "histograms.svg",
+          "profiles.svg",
+          ...(trendSvg ? ["trend.svg"] : []),
+        ];
+        for (const s of samples) {
+          const img = renderMap(s.map, { labels: s.result.segmentation.labels });
+          out.write(`${safeName(s.name)}/map.png`, encodeRgbPng(img.rgb, img.width, img.height));
+          files.push(`${safeName(s.name)}/map.png`);
+        }
+        out.write(
+          "report.html",
+          renderReport({
+            title: `AFM maps${samples[0].channel ? `: ${samples[0].channel}` : ""}`,
+            command: ["cathodelab", "afm", ...argv],
+            versions: versions(),
+            inputs: inputChecksums([
+              ...positionals,
+              ...(maskPath ? [maskPath] : []),
+              ...(segPath ? [segPath] : []),
+            ]),
+            summary: [
+              { label: "maps", value: String(samples.length) },
+              { label: "particles", value: samples.map((s) => s.result.particles.length).join(", ") },
+              { label: `trend slope (${unit} per unit SOC)`, value: f(trend.slope) },
+            ],
+            sections: [
+              {
+                heading: "SOC trend",
+                paragraphs: [
+                  "Particle mean over all particle pixels; edge − core = mean over the outer third of normalised depth minus the inner third (seed 002: boundary regions higher than the bulk).",
+                ],
+                tables: [
+                  { columns: Object.keys(trendRows[0]), rows: trendRows.map((r) => Object.values(r)) },
+                ],
+                figures: [
+                  ...(trendSvg
+                    ? [{ svg: trendSvg, caption: "Particle mean and edge − core contrast against SOC" }]
+                    : []),
+                  { svg: histSvg, caption: "Histograms of particle pixels (seed 002 Figs. 1–2 iii)" },
+                  { svg: profSvg, caption: "Edge → core profiles" },
+                ],
+              },
+              ...samples.map((s) => ({
+                heading: `Map ${s.name}`,
+                paragraphs: [
+                  `${s.map.shape[2]}×${s.map.shape[1]} px of ${f(s.map.spacing[2] / 1e-9)} nm; threshold ${f(s.result.segmentation.threshold)}; ${s.result.particles.length} particles; map image ${safeName(s.name)}/map.png (viridis, particle outlines red).`,
+                ],
+                tables: [
+                  {
+                    columns: [
+                      "label",
+                      "pixels",
+                      "diameter / µm",
+                      "mean",
+                      "std",
+                      "edge − core",
+                      `slope / (${unit}/µm)`,
+                    ],
+                    rows: s.result.particles.map((p) => [
+                      p.stats.label,
+                      p.stats.voxels,
+                      p.diameter / 1e-6,
+                      p.stats.mean,
+                      p.stats.std,
+                      p.profile.edgeMinusCore,
+                      p.profile.slope * 1e-6,
+                    ]),
+                  },
+                ],
+              })),
+            ],
+            files: [...files, "report.html"],
+          }),
+        );
+      },
+    );
     if (values.json === true) ctx.stdout(toJson(jsonSafe(summary)));
     else {
       const lines = ["sample        SOC   particles  mean       std        edge−core  matrix"];

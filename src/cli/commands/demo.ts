@@ -15,14 +15,24 @@ import { studySummaryText, writeStudyOutputs } from "./study.js";
 const HELP = `Usage: cathodelab demo [--out DIR] [--force]
 
 Runs the virtual seed-000 study (cathodelab study --material NMC333 --radius 13.25um) and
-writes its tables, figures and report.html to DIR (default demo-output).`;
+writes its tables, figures and report.html to DIR (default demo-output).
+
+Options:
+  --out DIR     output folder (default demo-output)
+  --force       replace an earlier demo output folder
+
+Example:
+  cathodelab demo --out demo-output --force`;
+
+const OPTIONS = { out: { type: "string" }, force: { type: "boolean" } } as const;
 
 export const command: Command = {
   name: "demo",
   summary: "the project's main job: the virtual seed-000 study of a 26.5 µm NMC333 particle",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
-    const { values } = parseOptions(argv, { out: { type: "string" }, force: { type: "boolean" } }, false);
+    const { values } = parseOptions(argv, OPTIONS, false);
     const outDir = stringOption(values, "out") ?? "demo-output";
     const out = OutputDir.open(outDir, { force: values.force === true });
     try {

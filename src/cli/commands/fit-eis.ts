@@ -13,8 +13,15 @@ import type { ImpedanceSpectrum } from "../../io/instruments/index.js";
 import { readImpedanceFile } from "../../io/instruments/node.js";
 import { OutputDir } from "../../io/output-dir.js";
 import { renderPlot, stackPanels } from "../../report/svg-plot.js";
-import { parseQuantity } from "../../units.js";
-import { type Command, parseOptions, stringOption } from "../command.js";
+import {
+  AREA_BOUNDS,
+  type Command,
+  integerOption,
+  parseOptions,
+  quantityOption,
+  stringOption,
+  TEMPERATURE_BOUNDS,
+} from "../command.js";
 import { ProgressBar } from "../progress.js";
 
 const OPTIONS = {
@@ -52,13 +59,13 @@ Options:
   --fixed NAME=VALUE    hold a parameter (repeat or comma-separate: --fixed R0=0.01,Wo1_tau=200)
   --weight W            unit (default, as impedance.py), proportional or modulus
   --area A              reacting area for j0 = RT/(F·A·Rct), e.g. 22.06e-6cm2
-  --temperature T       for j0 (default 298.15K; 25C accepted)
+  --temperature T       for j0, 150 K to 600 K (default 298.15K; 25C accepted)
   --rct-element NAME    the charge-transfer resistance (default: the R in series with a
                         diffusion element inside a parallel block, when there is one)
   --spectrum N|all      which spectrum of a multi-spectrum file (default 1); "all" fits each,
                         seeding every fit from the previous result
   --drop-inductive      fit only points with Im Z < 0 (as impedance.py's ignoreBelowX)
-  --multistart N        N extra seeded starts (log-uniform ×10^±1 around the guess)
+  --multistart N        N extra seeded starts, 0 to 1000 (log-uniform ×10^±1 around the guess)
   --seed S              seed of the multi-start (default 1)
   --out DIR             write params.csv, params.json, fit.csv, nyquist.svg, bode.svg
                         (with --spectrum all: one sub-folder per spectrum and a summary.csv)
@@ -344,6 +351,7 @@ export const command: Command = {
   name: "fit eis",
   summary: "equivalent-circuit fit of an impedance spectrum",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length !== 1) {
@@ -374,15 +382,8 @@ export const command: Command = {
         expected: "unit, proportional or modulus",
       });
     }
-    const areaText = stringOption(values, "area");
-    const area =
-      areaText === undefined
-        ? undefined
-        : parseQuantity(areaText, "area", { field: "--area", positive: true });
-    const temperature = parseQuantity(stringOption(values, "temperature") ?? "298.15K", "temperature", {
-      field: "--temperature",
-      positive: true,
-    });
+    const area = quantityOption(values, "area", "area", AREA_BOUNDS);
+    const temperature = quantityOption(values, "temperature", "temperature", TEMPERATURE_BOUNDS) ?? 298.15;
     let rctElement = stringOption(values, "rct-element");
     if (rctElement !== undefined) {
       const k = circuit.indexOf(rctElement);
@@ -408,16 +409,8 @@ export const command: Command = {
         });
       }
     }
-    const multiStart = Number(stringOption(values, "multistart") ?? "0");
-    if (!Number.isInteger(multiStart) || multiStart < 0) {
-      throw new InputError("--multistart must be a non-negative integer", {
-        field: "--multistart",
-        value: String(values.multistart),
-      });
-    }
-    const seed = Number(stringOption(values, "seed") ?? "1");
-    if (!Number.isInteger(seed))
-      throw new InputError("--seed must be an integer", { field: "--seed", value: String(values.seed) });
+    const multiStart = integerOption(values, "multistart", 0, 1000) ?? 0;
+    const seed = integerOption(values, "seed", 0, 2 ** 31 - 1) ?? 1;
 
     const all = readImpedanceFile(file);
     if (all.length === 0) throw new InputError("no impedance spectrum in the file", { file });
@@ -434,6 +427,13 @@ export const command: Command = {
         });
       }
       chosen = [all[n - 1]];
+      if (all.length > 1) {
+        const sp = all[n - 1];
+        const f = Array.from(sp.frequency);
+        ctx.stderr(
+          `note: ${file} holds ${all.length} spectra; fitting spectrum ${n}${sp.label ? ` (${sp.label})` : ""}: ${f.length} points, ${Math.min(...f).toPrecision(3)}–${Math.max(...f).toPrecision(3)} Hz (--spectrum N or all to choose)\n`,
+        );
+      }
     }
     const dropInductive = values["drop-inductive"] === true;
     chosen = chosen.map((s) => selectPoints(s, dropInductive));
@@ -455,7 +455,7 @@ export const command: Command = {
 
     const outDir = stringOption(values, "out");
     if (outDir !== undefined) {
-      await OutputDir.with(outDir, { force: values.force === true }, (out) => {
+      await OutputDir.with(outDir, { force: values.force === true, inputs: positionals }, (out) => {
         if (results.length === 1) {
           writeOne(out, circuit, "", results[0], chosen[0], file, kin[0]);
           return;

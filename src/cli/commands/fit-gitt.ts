@@ -111,6 +111,7 @@ export const command: Command = {
   name: "fit gitt",
   summary: "Weppner-Huggins GITT analysis per pulse",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length !== 1) {
@@ -252,7 +253,7 @@ export const command: Command = {
     };
     const outDir = stringOption(values, "out");
     if (outDir !== undefined) {
-      await OutputDir.with(outDir, { force: values.force === true }, (out) => {
+      await OutputDir.with(outDir, { force: values.force === true, inputs: positionals }, (out) => {
         const columns =
           values["full-model"] === true
             ? [

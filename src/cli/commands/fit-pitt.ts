@@ -192,6 +192,7 @@ export const command: Command = {
   name: "fit pitt",
   summary: "fit a PITT current transient (D, B, i0)",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length !== 1) {
@@ -307,7 +308,7 @@ export const command: Command = {
     const summary = pittSummary(result, file, dUdc, T);
     const outDir = stringOption(values, "out");
     if (outDir !== undefined) {
-      await OutputDir.with(outDir, { force: values.force === true }, (out) => {
+      await OutputDir.with(outDir, { force: values.force === true, inputs: [file] }, (out) => {
         out.write("params.json", toJson(summary));
         out.write("params.csv", paramsCsv(result));
         const residual = Float64Array.from(result.fitted, (v, i) => v - result.current[i]);
@@ -478,7 +479,7 @@ async function runSteps(
   const table = rows.map(stepRow);
   const outDir = stringOption(values, "out");
   if (outDir !== undefined) {
-    await OutputDir.with(outDir, { force: values.force === true }, (out) => {
+    await OutputDir.with(outDir, { force: values.force === true, inputs: [file] }, (out) => {
       out.write("steps.csv", toCsv(STEP_COLUMNS, table));
       out.write(
         "steps.json",

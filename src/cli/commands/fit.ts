@@ -1,6 +1,6 @@
 /**
- * `cathodelab fit eis|pitt|gitt FILE ...`: dispatches to the fit sub-commands, each in its own
- * module (fit-eis.ts, fit-pitt.ts, fit-gitt.ts).
+ * `cathodelab fit eis|pitt|gitt FILE ...`: the fit sub-commands, each in its own module
+ * (fit-eis.ts, fit-pitt.ts, fit-gitt.ts), dispatched by main (resolveSubcommand).
  */
 import { InputError } from "../../errors.js";
 import type { Command } from "../command.js";
@@ -14,6 +14,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Command>> = {
 export const command: Command = {
   name: "fit",
   summary: "fit EIS, PITT or GITT data",
+  subcommands: SUBCOMMANDS,
   help: `Usage: cathodelab fit eis|pitt|gitt FILE [options]
 
   fit eis FILE --circuit "R0-p(R1,CPE1)-p(R2-Wsph1,CPE2)" ...   equivalent-circuit fit
@@ -21,21 +22,13 @@ export const command: Command = {
   fit gitt FILE --radius ...                                    GITT (Weppner-Huggins and full model)
 
 Run "cathodelab fit eis --help" (etc.) for the options of each.`,
-  async run(argv, ctx) {
-    const [sub, ...rest] = argv;
-    const load = sub === undefined ? undefined : SUBCOMMANDS[sub];
-    if (!load) {
-      throw new InputError(`unknown fit type "${sub ?? ""}"`, {
-        field: "fit",
-        value: sub ?? "",
-        expected: "eis, pitt or gitt",
-      });
-    }
-    const cmd = await load();
-    if (rest.includes("--help") || rest.includes("-h")) {
-      ctx.stdout(`${cmd.help.trim()}\n`);
-      return 0;
-    }
-    return cmd.run(rest, ctx);
+  // main dispatches "fit eis|pitt|gitt" to SUBCOMMANDS; anything reaching run is unknown
+  async run(argv) {
+    const sub = argv[0];
+    throw new InputError(`unknown fit type "${sub ?? ""}"`, {
+      field: "fit",
+      value: sub ?? "",
+      expected: "eis, pitt or gitt",
+    });
   },
 };

@@ -153,6 +153,7 @@ export const command: Command = {
   name: "fracture",
   summary: "phase-field fracture of a polycrystalline particle during charge (seed 001)",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, help } = parseOptions(argv, OPTIONS, false);
     if (help) {

@@ -97,6 +97,7 @@ export const command: Command = {
   name: "kk",
   summary: "Kramers-Kronig (lin-KK) validity test of impedance spectra",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length !== 1) {
@@ -180,7 +181,7 @@ export const command: Command = {
 
     const outDir = stringOption(values, "out");
     if (outDir !== undefined) {
-      await OutputDir.with(outDir, { force: values.force === true }, (out) => {
+      await OutputDir.with(outDir, { force: values.force === true, inputs: positionals }, (out) => {
         results.forEach((r, i) => {
           const s = chosen[i];
           const prefix = results.length === 1 ? "" : `spectrum-${String(i + 1).padStart(3, "0")}/`;

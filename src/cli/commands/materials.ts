@@ -134,17 +134,20 @@ function detailText(s: MaterialSummary): string {
   return `${out.join("\n")}\n`;
 }
 
+const OPTIONS = {
+  json: { type: "boolean" },
+  x: { type: "string" },
+  temperature: { type: "string" },
+  electrolyte: { type: "string" },
+} as const;
+
 export const command: Command = {
   name: "materials",
   summary: "list cathode materials and their properties with sources",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
-    const { values, positionals } = parseOptions(argv, {
-      json: { type: "boolean" },
-      x: { type: "string" },
-      temperature: { type: "string" },
-      electrolyte: { type: "string" },
-    });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1)
       throw new InputError("too many arguments", {
         field: "NAME",

@@ -31,6 +31,13 @@ const OPTIONS = {
   rois: { type: "string" },
   table: { type: "string" },
   threshold: { type: "string" },
+  out: { type: "string" },
+  json: { type: "boolean" },
+  force: { type: "boolean" },
+} as const;
+
+const RENDER_OPTIONS = {
+  rois: { type: "string" },
   intensities: { type: "string" },
   size: { type: "string" },
   background: { type: "string" },
@@ -63,17 +70,35 @@ Options:
   --threshold D         intensity change marking an onset (default 0.02)
   --out DIR             intensity.csv, onsets.csv, synchrony.csv, didsoc.csv, summary.json,
                         traces.svg, traces-soc.svg, onsets.svg, rois.png, report.html
-  --force, --json
-render:
-  --intensities CSV     time_s (or time_min/time_h), soc, then one column per ROI id (values 0–1)
-  --size WxH            frame size in pixels, e.g. 160x120
-  --background I        background intensity (default 0.15)
-  --electrode RUN_DIR   instead: the folder written by cathodelab electrode --out (intensity.csv,
-                        particles.csv, cell.csv): its virtual optical intensity per particle
-  --layout L            grid (default; particles on a grid, radius ∝ size) or plan (x, y from above)
+  --force               replace an earlier cathodelab output folder
+  --json                print the summary as JSON on stdout
+
+"cathodelab optical render --help" describes the virtual microscope.
 
 Example:
   cathodelab optical examples/issue7/optical/frames --rois examples/issue7/optical/rois.csv --table examples/issue7/optical/table.csv --out optical-out`;
+
+const RENDER_HELP = `Usage: cathodelab optical render --rois ROIS.csv --intensities I.csv --size WxH --out DIR
+       cathodelab optical render --electrode RUN_DIR [--layout grid|plan] --out DIR
+
+The virtual optical microscope: renders one PNG frame per row of an intensity table (or of an
+electrode run's virtual optical intensity), with table.csv and rois.csv beside the frames, so
+that "cathodelab optical" can analyse them.
+
+Options:
+  --rois CSV            circles "id,x,y,r" in pixels (with --intensities)
+  --intensities CSV     time_s (or time_min/time_h), soc, then one column per ROI id (values 0–1)
+  --size WxH            frame size in pixels, e.g. 160x120
+  --background I        background intensity, 0 to 1 (default 0.15)
+  --electrode RUN_DIR   instead: the folder written by cathodelab electrode --out (intensity.csv,
+                        particles.csv, cell.csv): its virtual optical intensity per particle
+  --layout L            grid (default; particles on a grid, radius ∝ size) or plan (x, y from above)
+  --out DIR             frames/frame_NNNN.png, table.csv, rois.csv
+  --force               replace an earlier cathodelab output folder
+  --json                print the summary as JSON on stdout
+
+Example:
+  cathodelab electrode --material NMC532 --particles 20 --protocol "Charge at C/2 until 4.3 V" --out run-small && cathodelab optical render --electrode run-small --out run-small-frames`;
 
 const NATURAL = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
 
@@ -409,7 +434,7 @@ async function render(values: Record<string, unknown>, ctx: Parameters<Command["
     frames: nf,
     background,
   });
-  await OutputDir.with(outDir, { force: values.force === true }, (out) => {
+  await OutputDir.with(outDir, { force: values.force === true, inputs: input.inputs }, (out) => {
     for (const [k, rgb] of frames.entries())
       out.write(`frames/frame_${String(k).padStart(4, "0")}.png`, encodeRgbPng(rgb, width, height));
     const rows: Record<string, Cell>[] = Array.from(times, (t, k) => ({
@@ -434,13 +459,23 @@ export const command: Command = {
   summary:
     "operando optical sequences: per-particle intensity, onsets, synchrony; virtual microscope (seed 003)",
   help: HELP,
+  options: OPTIONS,
+  subcommands: {
+    render: async () => ({
+      name: "render",
+      summary: "the virtual optical microscope",
+      help: RENDER_HELP,
+      options: RENDER_OPTIONS,
+      async run(argv, ctx) {
+        const { values, positionals } = parseOptions(argv, RENDER_OPTIONS, false);
+        if (positionals.length > 0)
+          throw new InputError("unexpected argument", { field: "arguments", value: positionals[0] });
+        return render(values, ctx);
+      },
+    }),
+  },
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
-    if (positionals[0] === "render") {
-      if (positionals.length > 1)
-        throw new InputError("unexpected argument", { field: "arguments", value: positionals[1] });
-      return render(values, ctx);
-    }
     if (positionals.length !== 1)
       throw new InputError("optical takes one FRAMES path", {
         field: "FRAMES",
@@ -614,50 +649,59 @@ export const command: Command = {
       { labels: { data: labels, shape: [1, height, width], spacing: [1, 1, 1] }, range: [0, 1] },
     );
 
-    await OutputDir.with(outDir, { force: values.force === true }, (out) => {
-      out.write("intensity.csv", toCsv(Object.keys(intensityRows[0]), intensityRows, { allowMissing: true }));
-      out.write("didsoc.csv", toCsv(Object.keys(didsocRows[0]), didsocRows, { allowMissing: true }));
-      out.write("onsets.csv", toCsv(Object.keys(onsetRows[0]), onsetRows, { allowMissing: true }));
-      out.write("synchrony.csv", toCsv(Object.keys(syncRows[0]), syncRows, { allowMissing: true }));
-      out.write("summary.json", toJson(jsonSafe(summary)));
-      out.write("traces.svg", traces);
-      if (tracesSoc) out.write("traces-soc.svg", tracesSoc);
-      if (onsetSvg) out.write("onsets.svg", onsetSvg);
-      out.write("rois.png", encodeRgbPng(roiImg.rgb, roiImg.width, roiImg.height));
-      out.write(
-        "report.html",
-        renderReport({
-          title: "Operando optical sequence",
-          command: ["cathodelab", "optical", ...argv],
-          versions: versions(),
-          inputs: inputChecksums([roiPath, tablePath, ...frameFiles]),
-          summary: [
-            { label: "frames", value: String(nf) },
-            { label: "particles", value: String(np) },
-            { label: "half-cycles", value: String(res.halfCycles.length) },
-            ...res.halfCycles.map((h) => ({
-              label: `dispersion, half-cycle ${h.span.index} (${h.span.direction})`,
-              value: f(h.dispersion),
-            })),
-          ],
-          sections: [
-            {
-              heading: "Synchrony per half-cycle",
-              paragraphs: [
-                `Onset: first |I − I(start)| ≥ ${threshold} of full scale, linearly interpolated; dispersion: time-averaged across-particle standard deviation of normalised progress (0 = synchronous, ≈0.4 = one after another) — the electrode model's definitions (src/analysis/synchrony).`,
-              ],
-              tables: [{ columns: Object.keys(syncRows[0]), rows: syncRows.map((r) => Object.values(r)) }],
-              figures,
-            },
-            {
-              heading: "Per particle and half-cycle",
-              tables: [{ columns: Object.keys(onsetRows[0]), rows: onsetRows.map((r) => Object.values(r)) }],
-            },
-          ],
-          files: [...files, "report.html"],
-        }),
-      );
-    });
+    await OutputDir.with(
+      outDir,
+      { force: values.force === true, inputs: [positionals[0], roiPath, tablePath] },
+      (out) => {
+        out.write(
+          "intensity.csv",
+          toCsv(Object.keys(intensityRows[0]), intensityRows, { allowMissing: true }),
+        );
+        out.write("didsoc.csv", toCsv(Object.keys(didsocRows[0]), didsocRows, { allowMissing: true }));
+        out.write("onsets.csv", toCsv(Object.keys(onsetRows[0]), onsetRows, { allowMissing: true }));
+        out.write("synchrony.csv", toCsv(Object.keys(syncRows[0]), syncRows, { allowMissing: true }));
+        out.write("summary.json", toJson(jsonSafe(summary)));
+        out.write("traces.svg", traces);
+        if (tracesSoc) out.write("traces-soc.svg", tracesSoc);
+        if (onsetSvg) out.write("onsets.svg", onsetSvg);
+        out.write("rois.png", encodeRgbPng(roiImg.rgb, roiImg.width, roiImg.height));
+        out.write(
+          "report.html",
+          renderReport({
+            title: "Operando optical sequence",
+            command: ["cathodelab", "optical", ...argv],
+            versions: versions(),
+            inputs: inputChecksums([roiPath, tablePath, ...frameFiles]),
+            summary: [
+              { label: "frames", value: String(nf) },
+              { label: "particles", value: String(np) },
+              { label: "half-cycles", value: String(res.halfCycles.length) },
+              ...res.halfCycles.map((h) => ({
+                label: `dispersion, half-cycle ${h.span.index} (${h.span.direction})`,
+                value: f(h.dispersion),
+              })),
+            ],
+            sections: [
+              {
+                heading: "Synchrony per half-cycle",
+                paragraphs: [
+                  `Onset: first |I − I(start)| ≥ ${threshold} of full scale, linearly interpolated; dispersion: time-averaged across-particle standard deviation of normalised progress (0 = synchronous, ≈0.4 = one after another) — the electrode model's definitions (src/analysis/synchrony).`,
+                ],
+                tables: [{ columns: Object.keys(syncRows[0]), rows: syncRows.map((r) => Object.values(r)) }],
+                figures,
+              },
+              {
+                heading: "Per particle and half-cycle",
+                tables: [
+                  { columns: Object.keys(onsetRows[0]), rows: onsetRows.map((r) => Object.values(r)) },
+                ],
+              },
+            ],
+            files: [...files, "report.html"],
+          }),
+        );
+      },
+    );
     if (values.json === true) ctx.stdout(toJson(jsonSafe(summary)));
     else {
       const lines = [

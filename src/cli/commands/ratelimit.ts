@@ -89,6 +89,7 @@ export const command: Command = {
   name: "ratelimit",
   summary: "interface- and diffusion-limited C-rates and Biot numbers of a particle (seed 000)",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS, false);
     if (positionals.length > 0)

@@ -61,6 +61,7 @@ export const command: Command = {
   name: "serve",
   summary: "serve the browser lab on http://127.0.0.1:8080 (computes in the browser)",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values } = parseOptions(argv, OPTIONS, false);
     const portText = stringOption(values, "port") ?? String(DEFAULT_PORT);

@@ -13,8 +13,19 @@ import { type SimulationOutput, simulateParticle } from "../../particle/simulate
 import { parseProtocol, parseProtocolJson, parseProtocolYaml } from "../../protocol/parse.js";
 import type { Protocol } from "../../protocol/steps.js";
 import { renderPlot } from "../../report/svg-plot.js";
-import { parseQuantity } from "../../units.js";
-import { type Command, parseOptions, stringOption } from "../command.js";
+import {
+  type Command,
+  DURATION_BOUNDS,
+  FRACTION_BOUNDS,
+  inputPaths,
+  integerOption,
+  numberOption,
+  parseOptions,
+  quantityOption,
+  RADIUS_BOUNDS,
+  stringOption,
+  TEMPERATURE_BOUNDS,
+} from "../command.js";
 import { ProgressBar } from "../progress.js";
 
 export const SIMULATE_OPTIONS = {
@@ -44,7 +55,7 @@ i0(x), double layer) through a measurement protocol.
 
 Required:
   --material NAME         NMC111 (NMC333), NMC532, NMC622, NMC811 or NCA
-  --radius R              particle radius with unit, e.g. 13.25um
+  --radius R              particle radius with unit, 1 nm to 1 mm, e.g. 13.25um
   --protocol TEXT         protocol text, steps separated by ";" or newlines, e.g.
                           "Charge at C/20 until 4.3 V; Rest for 3 h or until dV/dt < 3 mV/h"
   --protocol-file FILE    instead of --protocol: a .txt, .json or .yaml protocol file
@@ -53,16 +64,16 @@ Options:
   --out DIR               write timeseries.csv, steps.csv, summary.json, voltage.svg (and eis_N.csv)
   --force                 replace a non-empty --out directory
   --json                  print the summary as JSON on stdout
-  --shells N              radial intervals (default 20)
+  --shells N              radial intervals, 2 to 2000 (default 20)
   --refinement F          innermost/outermost spacing ratio, refines toward the surface (default 1)
   --initial-x X           initial uniform Li fraction (default: the material's nominal maximum)
-  --temperature T         e.g. 298.15K or 25C (default 298.15 K)
+  --temperature T         150 K to 600 K, e.g. 298.15K or 25C (default 298.15 K)
   --film-resistance R     area-specific film resistance, e.g. 0.001 Ohm*m2 given as 1e-3 (Ω·m²)
   --ohmic-resistance R    series resistance, e.g. 100Ohm
   --dl-capacitance C      double-layer capacitance per area in F/m2 (default: the material's)
   --area-factor F         reacting area / 4πR² (default 1)
   --isolated-fraction F   electrically isolated volume fraction 0…1 (default 0)
-  --max-step T            largest solver step, e.g. 60s (for smoother recorded curves)
+  --max-step T            largest solver step, above 0, e.g. 60s (for smoother recorded curves)
 
 Examples:
   cathodelab simulate --material NMC811 --radius 5.22um --protocol "Discharge at 1C until 3.0 V" --initial-x 0.27 --out run1
@@ -106,50 +117,42 @@ export function readProtocolOption(values: Record<string, unknown>): Protocol {
   return parseProtocol(content, { file });
 }
 
-function optionalNumber(
-  values: Record<string, unknown>,
-  name: string,
-  dimension: Parameters<typeof parseQuantity>[1],
-  defaultUnit?: string,
-) {
-  const v = stringOption(values, name);
-  return v === undefined ? undefined : parseQuantity(v, dimension, { field: `--${name}`, defaultUnit });
-}
-
-/** Build particle parameters from CLI options. */
+/** Build particle parameters from CLI options (each range-checked with physical bounds). */
 export function particleParametersFromOptions(values: Record<string, unknown>): ParticleParameters {
   const material = getMaterial(stringOption(values, "material", true, "a material name such as NMC811"));
-  const radius = parseQuantity(
-    stringOption(values, "radius", true, "a radius with unit, e.g. 13.25um"),
-    "length",
-    {
-      field: "--radius",
-      positive: true,
-    },
-  );
-  const shellsText = stringOption(values, "shells");
-  let shells: number | undefined;
-  if (shellsText !== undefined) {
-    shells = Number(shellsText);
-    if (!Number.isInteger(shells) || shells < 2 || shells > 10000) {
-      throw new InputError("--shells must be an integer from 2 to 10000", {
-        field: "--shells",
-        value: shellsText,
-      });
-    }
-  }
+  const radius = quantityOption(values, "radius", "length", RADIUS_BOUNDS, {
+    required: true,
+    expected: "a radius with unit, e.g. 13.25um",
+  }) as number;
   return {
     material,
     radius,
-    shells,
-    refinement: optionalNumber(values, "refinement", "dimensionless"),
-    initialLithiumFraction: optionalNumber(values, "initial-x", "dimensionless"),
-    temperature: optionalNumber(values, "temperature", "temperature"),
-    filmResistance: optionalNumber(values, "film-resistance", "dimensionless"),
-    ohmicResistance: optionalNumber(values, "ohmic-resistance", "resistance"),
-    doubleLayerCapacitance: optionalNumber(values, "dl-capacitance", "dimensionless"),
-    activeAreaFactor: optionalNumber(values, "area-factor", "dimensionless"),
-    isolatedFraction: optionalNumber(values, "isolated-fraction", "dimensionless"),
+    shells: integerOption(values, "shells", 2, 2000),
+    refinement: numberOption(values, "refinement", { min: 0.01, max: 1000, describe: "from 0.01 to 1000" }),
+    initialLithiumFraction: numberOption(values, "initial-x", FRACTION_BOUNDS),
+    temperature: quantityOption(values, "temperature", "temperature", TEMPERATURE_BOUNDS),
+    filmResistance: numberOption(values, "film-resistance", { min: 0, max: 1, describe: "from 0 to 1 Ω·m²" }),
+    ohmicResistance: quantityOption(values, "ohmic-resistance", "resistance", {
+      min: 0,
+      max: 1e12,
+      describe: "from 0 to 1 TΩ",
+    }),
+    doubleLayerCapacitance: numberOption(values, "dl-capacitance", {
+      min: 0,
+      max: 100,
+      describe: "from 0 to 100 F/m2",
+    }),
+    activeAreaFactor: numberOption(values, "area-factor", {
+      min: 0,
+      max: 1000,
+      minExclusive: true,
+      describe: "above 0 and at most 1000",
+    }),
+    isolatedFraction: numberOption(values, "isolated-fraction", {
+      min: 0,
+      max: 1,
+      describe: "from 0 to below 1",
+    }),
   };
 }
 
@@ -257,14 +260,20 @@ export const command: Command = {
   name: "simulate",
   summary: "run a single particle through a protocol",
   help: HELP,
+  options: SIMULATE_OPTIONS,
   async run(argv, ctx) {
     const { values } = parseOptions(argv, SIMULATE_OPTIONS, false);
     const params = particleParametersFromOptions(values);
     const protocol = readProtocolOption(values);
-    const maxStep = optionalNumber(values, "max-step", "time");
+    const maxStep = quantityOption(values, "max-step", "time", DURATION_BOUNDS);
     const outDir = stringOption(values, "out");
     // open (and check) the output directory before the long computation
-    const out = outDir ? OutputDir.open(outDir, { force: values.force === true }) : undefined;
+    const out = outDir
+      ? OutputDir.open(outDir, {
+          force: values.force === true,
+          inputs: inputPaths(values, [], ["protocol-file"]),
+        })
+      : undefined;
     try {
       const bar = new ProgressBar("simulate", ctx.stderr, ctx.isTTY);
       const result = simulateParticle(params, protocol, {

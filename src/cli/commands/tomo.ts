@@ -18,44 +18,91 @@ import { parseVoxelSize, readVolumeFileWithInfo, writeVolumeFile } from "../../i
 import { type ReportSection, renderReport } from "../../report/html.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
-import { type Command, type CommandContext, parseOptions, stringOption } from "../command.js";
+import {
+  type Command,
+  type CommandContext,
+  integerOption,
+  numberOption,
+  parseOptions,
+  stringOption,
+} from "../command.js";
 import { ProgressBar } from "../progress.js";
 import { inputChecksums, versions } from "../provenance.js";
 
-const HELP = `Usage:
+const ANALYSIS_HELP = `Options:
+  --voxel SIZE           voxel size, e.g. 0.124um or dz,dy,dx (default: from the file's metadata)
+  --threshold T          particle/background grey level (default: Otsu)
+  --closing R            closing radius before hole filling, voxels, 0 to 50 (default 2)
+  --no-split             do not split touching particles
+  --min-voxels N         discard particles smaller than N voxels (default 200)
+  --crack-threshold T    crack grey level, or otsu-global (default) / otsu-particle
+  --tophat R             also mark black top-hat responses with a ball of radius R voxels (1 to 50)
+  --shells N             shells of the radial crack profile, 1 to 1000 (default 10)
+  --no-skeleton          skip crack skeletons
+  --collector AXIS=POS   current-collector plane, e.g. z=0um (gives each particle's depth)`;
+
+const HELP = `Usage: cathodelab tomo analyze|compare|synth ... [options]
+
   cathodelab tomo analyze VOLUME [--voxel SIZE] [options] --out DIR
   cathodelab tomo compare PRISTINE CHARGED [--voxel SIZE] [--pairs 1:2,3:4] [options] --out DIR
   cathodelab tomo synth --out DIR [--shape 96,128,128] [--particles 8] [--seed 1] [--voxel 0.124um]
 
-analyze: threshold (Otsu) → closing → hole filling → labelling → watershed split of touching
+Crack quantification of tomograms (seed 001). Run "cathodelab tomo analyze --help" (etc.) for
+the options of each.
+
+Example:
+  cathodelab tomo synth --out synth && cathodelab tomo analyze synth/volume.tif --tophat 2 --out synth-analysis`;
+
+const ANALYZE_HELP = `Usage: cathodelab tomo analyze VOLUME [--voxel SIZE] [options] --out DIR
+
+Threshold (Otsu) → closing → hole filling → labelling → watershed split of touching
 particles → internal cracks (dark voxels, optional black top-hat) → per-particle table
 (volume, diameter, centroid, depth below the collector, crack volume fraction, crack surface
 area, skeleton statistics, radial crack profile, surface/volume ratio vs a sphere), slice
 PNGs with overlays, report.html. VOLUME: a TIFF stack, a folder of TIFF/PNG slices, .npy, or
 .raw with a .json header.
 
-compare: analyses both volumes, registers them (translation of the particle centroids) and
-matches the particles: volume change, crack volume and the share of the volume change
-explained by segmentable cracks (seed 001).
+${ANALYSIS_HELP}
+  --write-volumes        also write labels.tif and cracks.tif
+  --out DIR              particles.csv, radial_profiles.csv, summary.json, slices/, report.html
+  --force                replace an earlier cathodelab output folder
+  --json                 print the particle table as JSON on stdout
 
-synth: writes a synthetic volume with planted radial cracks and central voids (volume.tif)
-and its ground truth (truth.json, truth_particles.tif, truth_cracks.tif).
+Example:
+  cathodelab tomo synth --out synth && cathodelab tomo analyze synth/volume.tif --tophat 2 --out synth-analysis`;
+
+const COMPARE_HELP = `Usage: cathodelab tomo compare PRISTINE CHARGED [--voxel SIZE] [--pairs 1:2,3:4] [options] --out DIR
+
+Analyses both volumes (as tomo analyze), registers them (translation of the particle
+centroids) and matches the particles: volume change, crack volume and the share of the volume
+change explained by segmentable cracks (seed 001).
+
+${ANALYSIS_HELP}
+  --pairs LIST           PRISTINE:CHARGED label pairs instead of matching, e.g. 1:2,3:5
+  --out DIR              matches.csv, comparison.json, both analyses, report.html
+  --force                replace an earlier cathodelab output folder
+  --json                 print the matches as JSON on stdout
+
+Example:
+  cathodelab tomo synth --out pristine --seed 1 && cathodelab tomo synth --out charged --seed 1 && cathodelab tomo compare pristine/volume.tif charged/volume.tif --out cmp`;
+
+const SYNTH_HELP = `Usage: cathodelab tomo synth --out DIR [--shape 96,128,128] [--particles 8] [--seed 1] [--voxel 0.124um]
+
+Writes a synthetic volume with planted radial cracks and central voids (volume.tif) and its
+ground truth (truth.json, truth_particles.tif, truth_cracks.tif).
 
 Options:
-  --voxel SIZE           voxel size, e.g. 0.124um or dz,dy,dx (default: from the file's metadata)
-  --threshold T          particle/background grey level (default: Otsu)
-  --closing R            closing radius before hole filling, voxels (default 2)
-  --no-split             do not split touching particles
-  --min-voxels N         discard particles smaller than N voxels (default 200)
-  --crack-threshold T    crack grey level, or otsu-global (default) / otsu-particle
-  --tophat R             also mark black top-hat responses with a ball of radius R voxels
-  --shells N             shells of the radial crack profile (default 10)
-  --no-skeleton          skip crack skeletons
-  --collector AXIS=POS   current-collector plane, e.g. z=0um (gives each particle's depth)
-  --write-volumes        also write labels.tif and cracks.tif
-  --out DIR, --force, --json`;
+  --shape NZ,NY,NX       volume shape in voxels, each 8 to 1024 (default 96,128,128)
+  --particles N          number of particles, 1 to 1000 (default 8)
+  --seed N               random seed (default 1)
+  --voxel SIZE           voxel size (default 0.124um)
+  --out DIR              output folder (required)
+  --force                replace an earlier cathodelab output folder
 
-const OPTIONS = {
+Example:
+  cathodelab tomo synth --out synth --shape 48,64,64 --particles 3`;
+
+const ANALYSIS_OPTIONS = {
   voxel: { type: "string" },
   threshold: { type: "string" },
   closing: { type: "string" },
@@ -66,34 +113,23 @@ const OPTIONS = {
   shells: { type: "string" },
   "no-skeleton": { type: "boolean" },
   collector: { type: "string" },
-  "write-volumes": { type: "boolean" },
-  pairs: { type: "string" },
-  shape: { type: "string" },
-  particles: { type: "string" },
-  seed: { type: "string" },
   out: { type: "string" },
   force: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
-function integer(values: Record<string, unknown>, name: string, min: number): number | undefined {
-  const v = stringOption(values, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) {
-    throw new InputError(`--${name} must be an integer ≥ ${min}`, { field: `--${name}`, value: v });
-  }
-  return n;
-}
+const ANALYZE_OPTIONS = { ...ANALYSIS_OPTIONS, "write-volumes": { type: "boolean" } } as const;
+const COMPARE_OPTIONS = { ...ANALYSIS_OPTIONS, pairs: { type: "string" } } as const;
+const SYNTH_OPTIONS = {
+  shape: { type: "string" },
+  particles: { type: "string" },
+  seed: { type: "string" },
+  voxel: { type: "string" },
+  out: { type: "string" },
+  force: { type: "boolean" },
+} as const;
 
-function number(values: Record<string, unknown>, name: string): number | undefined {
-  const v = stringOption(values, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n))
-    throw new InputError(`--${name} must be a number`, { field: `--${name}`, value: v });
-  return n;
-}
+const ANY = { min: -Number.MAX_VALUE, max: Number.MAX_VALUE };
 
 function analysisOptions(values: Record<string, unknown>): TomoAnalysisOptions {
   const crackThreshold = stringOption(values, "crack-threshold");
@@ -125,15 +161,15 @@ function analysisOptions(values: Record<string, unknown>): TomoAnalysisOptions {
     };
   }
   return {
-    threshold: number(values, "threshold"),
-    closingRadius: integer(values, "closing", 0),
+    threshold: numberOption(values, "threshold", ANY),
+    closingRadius: integerOption(values, "closing", 0, 50),
     split: values["no-split"] !== true,
-    minVoxels: integer(values, "min-voxels", 1),
+    minVoxels: integerOption(values, "min-voxels", 1, 1e9),
     collector,
     cracks: {
       threshold,
-      tophatRadius: integer(values, "tophat", 1),
-      shells: integer(values, "shells", 1),
+      tophatRadius: integerOption(values, "tophat", 1, 50),
+      shells: integerOption(values, "shells", 1, 1000),
       skeleton: values["no-skeleton"] !== true,
     },
   };
@@ -363,7 +399,7 @@ async function analyze(
     });
   const outDir = stringOption(values, "out", true, "an output directory");
   const options = analysisOptions(values);
-  const out = OutputDir.open(outDir, { force: values.force === true });
+  const out = OutputDir.open(outDir, { force: values.force === true, inputs: positionals });
   try {
     const bar = new ProgressBar("tomo", ctx.stderr, ctx.isTTY);
     bar.update(0.05, "reading");
@@ -435,7 +471,7 @@ async function compare(
       });
     return [Number(m[1]), Number(m[2])] as [number, number];
   });
-  const out = OutputDir.open(outDir, { force: values.force === true });
+  const out = OutputDir.open(outDir, { force: values.force === true, inputs: positionals });
   try {
     const bar = new ProgressBar("tomo compare", ctx.stderr, ctx.isTTY);
     const g1 = readVolume(positionals[0], values);
@@ -544,8 +580,8 @@ async function synth(values: Record<string, unknown>, ctx: CommandContext): Prom
   const { volume, truth } = syntheticParticles({
     shape: shape as [number, number, number],
     spacing: voxel,
-    particles: integer(values, "particles", 1) ?? 8,
-    seed: integer(values, "seed", 0) ?? 1,
+    particles: integerOption(values, "particles", 1, 1000) ?? 8,
+    seed: integerOption(values, "seed", 0, 2 ** 31 - 1) ?? 1,
     blurSigma: 0.8,
     noiseSigma: 8,
   });
@@ -572,18 +608,47 @@ async function synth(values: Record<string, unknown>, ctx: CommandContext): Prom
   }
 }
 
+function subcommand(
+  name: string,
+  help: string,
+  options: typeof ANALYZE_OPTIONS | typeof COMPARE_OPTIONS | typeof SYNTH_OPTIONS,
+  run: (
+    positionals: string[],
+    values: Record<string, unknown>,
+    ctx: CommandContext,
+    argv: string[],
+  ) => Promise<number>,
+): Command {
+  return {
+    name,
+    summary: `tomo ${name}`,
+    help,
+    options,
+    async run(argv, ctx) {
+      const { values, positionals } = parseOptions(argv, options, name !== "synth");
+      return run(positionals, values, ctx, [name, ...argv]);
+    },
+  };
+}
+
+const analyzeCommand = subcommand("analyze", ANALYZE_HELP, ANALYZE_OPTIONS, analyze);
+const compareCommand = subcommand("compare", COMPARE_HELP, COMPARE_OPTIONS, compare);
+const synthCommand = subcommand("synth", SYNTH_HELP, SYNTH_OPTIONS, (_p, values, ctx) => synth(values, ctx));
+
 export const command: Command = {
   name: "tomo",
   summary: "crack quantification of tomograms: analyze, compare pristine/charged, synth",
   help: HELP,
-  async run(argv, ctx) {
-    const [sub, ...rest] = argv;
-    const { values, positionals } = parseOptions(rest, OPTIONS, true);
-    if (sub === "analyze") return analyze(positionals, values, ctx, argv);
-    if (sub === "compare") return compare(positionals, values, ctx, argv);
-    if (sub === "synth") return synth(values, ctx);
-    throw new InputError(`unknown tomo sub-command "${sub ?? ""}"`, {
+  subcommands: {
+    analyze: async () => analyzeCommand,
+    compare: async () => compareCommand,
+    synth: async () => synthCommand,
+  },
+  // main dispatches the sub-commands; anything reaching run is unknown
+  async run(argv) {
+    throw new InputError(`unknown tomo sub-command "${argv[0] ?? ""}"`, {
       field: "tomo",
+      value: argv[0] ?? "",
       expected: "analyze, compare or synth",
     });
   },

@@ -25,7 +25,7 @@ import type { Material } from "../../materials/material.js";
 import { type ReportSection, renderReport } from "../../report/html.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
-import { type Command, parseOptions, stringOption } from "../command.js";
+import { type Command, inputPaths, parseOptions, stringOption } from "../command.js";
 import { inputChecksums, versions } from "../provenance.js";
 
 const TEXT_EXT = new Set([".csv", ".txt", ".asc", ".dat", ".tsv"]);
@@ -250,6 +250,7 @@ export const command: Command = {
   name: "xrdct",
   summary: "XRD-CT lattice maps: cell volume, per-particle distributions, outliers, Li content (seed 004)",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     const outDir = stringOption(values, "out", true, "an output directory");
@@ -473,7 +474,10 @@ export const command: Command = {
       comparison: comparisonRows,
     };
 
-    const out = OutputDir.open(outDir, { force: values.force === true });
+    const out = OutputDir.open(outDir, {
+      force: values.force === true,
+      inputs: inputPaths(values, positionals, ["a", "c", "intensity", "mask"]),
+    });
     try {
       const files = [
         "particles.csv",
