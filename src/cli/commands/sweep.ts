@@ -147,7 +147,13 @@ function memoryMiB(text: string | undefined): number | undefined {
 function stateTable(tasks: readonly SweepTask[], states: readonly string[], slurm?: Map<number, string>): string {
   const names = tasks.length > 0 ? Object.keys(tasks[0].params) : [];
   const rows = tasks.map((t, i) =>
-    [t.id, states[i], ...(slurm ? [slurm.get(t.index) ?? "-"] : []), ...names.map((n) => String(t.params[n]))].join("  "),
+    [
+      t.id,
+      states[i],
+      // a task SLURM no longer lists was cancelled before it started, or has aged out of its records
+      ...(slurm ? [slurm.get(t.index) ?? (states[i] === "done" ? "-" : "NOT_LISTED")] : []),
+      ...names.map((n) => String(t.params[n])),
+    ].join("  "),
   );
   return [["task", "state", ...(slurm ? ["slurm"] : []), ...names].join("  "), ...rows].join("\n");
 }
