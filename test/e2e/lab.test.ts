@@ -236,6 +236,23 @@ test("kinetics page: the virtual study gives j0/D/B vs OCV and a C-rate table", 
   assert.ok(rows >= 2, "header + at least one rate-limit row");
   assert.equal(await page.$$eval("#study-errors tr", (r) => r.length), 4, "header + 3 self-check rows");
   await lab.screenshot(page, "kinetics-study");
+  // then a file fit on the same page: every chart is clipped by its own clip path (all ids were
+  // "plot-area", so the study's 420 px clip rectangle cut the fit's Nyquist and Bode panels)
+  await page.setInputFiles("#eis-file", EIS_FILE);
+  await page.waitForSelector("#eis[data-state=done]", { timeout: 60_000 });
+  const clips = await page.$$eval("svg g[clip-path]", (gs) =>
+    gs.map((g) => {
+      const id = /url\(#([^)]+)\)/.exec(g.getAttribute("clip-path") ?? "")?.[1] ?? "";
+      return { id, own: document.getElementById(id)?.closest("svg") === g.closest("svg") };
+    }),
+  );
+  assert.equal(clips.length, 3 + 4, "3 study charts + Nyquist, |Z|, phase, residuals");
+  assert.equal(new Set(clips.map((c) => c.id)).size, clips.length, "unique clip ids");
+  assert.ok(
+    clips.every((c) => c.own),
+    "each chart resolves its own clip path",
+  );
+  await lab.screenshot(page, "kinetics-study-then-fit");
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -291,6 +308,22 @@ test("tomography page: a synthetic TIFF stack shows the right particle count; a 
   ]);
   await page.fill("#tomo-slider-0", "5");
   await lab.screenshot(page, "tomography");
+  // the voxel-size field replaces the file's 0.2 µm: twice the voxel, twice every diameter
+  const diameters = () =>
+    page.$$eval("#tomo-table tr", (r) => r.slice(1).map((tr) => Number(tr.children[3]?.textContent)));
+  const before = await diameters();
+  await page.fill("#tomo-voxel", "0.4 um");
+  await page.$eval("#tomo-voxel", (el) => el.dispatchEvent(new Event("change")));
+  await page.waitForSelector("#page-tomography[data-state=done]", { timeout: 60_000 });
+  const after = await diameters();
+  assert.equal(after.length, 3);
+  for (let k = 0; k < 3; k++)
+    assert.ok(Math.abs(after[k] / before[k] - 2) < 2e-3, `d_eq ${before[k]} → ${after[k]}`);
+  assert.match((await page.textContent("#tomo-count")) ?? "", /voxel 0\.4 × 0\.4 × 0\.4 µm \(as entered\)/);
+  assert.match(
+    (await page.textContent("#page-tomography .cli-command")) ?? "",
+    / --voxel 0\.4um --out tomo$/,
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -366,6 +399,14 @@ test("fracture page: damage vs voltage equals the library's run", async () => {
   }
   const size = await page.$eval("#fracture-damage-map", (c) => (c as HTMLCanvasElement).width);
   assert.equal(size, node.side);
+  // both maps carry a viridis colour bar: 0 … 1 for damage, 0 … σ1 max in MPa for stress
+  const bars = await page.$$eval(".colorbar svg", (svgs) =>
+    svgs.map((svg) => Array.from(svg.querySelectorAll("text"), (t) => t.textContent ?? "")),
+  );
+  assert.equal(bars.length, 2);
+  assert.deepEqual(bars[0], ["damage d [-]", "0", "0.25", "0.5", "0.75", "1"]);
+  assert.equal(bars[1][0], "σ1 [MPa]");
+  assert.ok(Math.abs(Number(bars[1][5]) / (node.stressMax / 1e6) - 1) < 5e-3, `σ1 max ${bars[1][5]} MPa`);
   await lab.screenshot(page, "fracture");
   assert.deepEqual(errors, []);
   await page.close();

@@ -34,10 +34,12 @@ function tickTexts(svg: string): { x: { pos: number; text: string }[]; y: { pos:
   const x = [...svg.matchAll(/<text x="([-\d.]+)" y="[-\d.]+" text-anchor="middle">([^<]*)<\/text>/g)]
     .filter((m) => /^[-\d.e]+$/.test(m[2]))
     .map((m) => ({ pos: Number(m[1]), text: m[2] }));
-  const y = [...svg.matchAll(/<text x="[-\d.]+" y="([-\d.]+)" text-anchor="end">([^<]*)<\/text>/g)].map((m) => ({
-    pos: Number(m[1]) - 4,
-    text: m[2],
-  }));
+  const y = [...svg.matchAll(/<text x="[-\d.]+" y="([-\d.]+)" text-anchor="end">([^<]*)<\/text>/g)].map(
+    (m) => ({
+      pos: Number(m[1]) - 4,
+      text: m[2],
+    }),
+  );
   return { x, y };
 }
 
@@ -53,7 +55,9 @@ function assertInsideCanvas(svg: string, name: string): void {
     assert.ok(v >= 0 && v <= height, `${name}: ${m[1]}=${v} outside 0…${height}`);
   }
   // left-anchored text (legend): start + 6.5 px per character must end inside the canvas
-  for (const m of svg.matchAll(/<text x="([-\d.]+)" y="[-\d.]+">(?:<title>[^<]*<\/title>)?([^<]*)<\/text>/g)) {
+  for (const m of svg.matchAll(
+    /<text x="([-\d.]+)" y="[-\d.]+">(?:<title>[^<]*<\/title>)?([^<]*)<\/text>/g,
+  )) {
     const end = Number(m[1]) + 6.5 * Array.from(m[2]).length;
     assert.ok(end <= width, `${name}: legend text "${m[2]}" ends at ${end} > ${width}`);
   }
@@ -114,10 +118,14 @@ test("log ticks: at least 3, inside the range, labels read back as the values (p
     { numRuns: 500, seed: 13 },
   );
   fc.assert(
-    fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 1e-9, max: 1e6, noNaN: true }), (lo, span) => {
-      const t = linearTicks(lo, lo + span);
-      return t.length >= 3 && t.length <= 14;
-    }),
+    fc.property(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.double({ min: 1e-9, max: 1e6, noNaN: true }),
+      (lo, span) => {
+        const t = linearTicks(lo, lo + span);
+        return t.length >= 3 && t.length <= 14;
+      },
+    ),
     { numRuns: 300, seed: 5 },
   );
 });
@@ -146,7 +154,12 @@ test("rendered log axes carry ≥ 3 tick labels, also below a decade (D vs OCV, 
   assert.ok(tickTexts(figs.bodeModulus).y.length >= 3);
   const study = studyFigures({
     eis: { ocv: [3.8, 3.9, 4.0], j0: [1.1, 1.6, 1.9], j0True: [1.0, 1.5, 2.0] },
-    pitt: { ocv: [3.85, 3.95], diffusivity: [2e-15, 2.3e-15], diffusivityTrue: [2.1e-15, 2.2e-15], biot: [4, 3] },
+    pitt: {
+      ocv: [3.85, 3.95],
+      diffusivity: [2e-15, 2.3e-15],
+      diffusivityTrue: [2.1e-15, 2.2e-15],
+      biot: [4, 3],
+    },
   });
   for (const svg of Object.values(study)) assert.ok(tickTexts(svg).y.length >= 3);
 });
@@ -165,8 +178,10 @@ test("Nyquist: linear axes, equal aspect (same px per Ω across and up), −Im Z
   for (const svg of figs) {
     const t = tickTexts(svg);
     assert.ok(t.x.length >= 3 && t.y.length >= 3);
-    const sx = (t.x[t.x.length - 1].pos - t.x[0].pos) / (Number(t.x[t.x.length - 1].text) - Number(t.x[0].text));
-    const sy = (t.y[0].pos - t.y[t.y.length - 1].pos) / (Number(t.y[t.y.length - 1].text) - Number(t.y[0].text));
+    const sx =
+      (t.x[t.x.length - 1].pos - t.x[0].pos) / (Number(t.x[t.x.length - 1].text) - Number(t.x[0].text));
+    const sy =
+      (t.y[0].pos - t.y[t.y.length - 1].pos) / (Number(t.y[t.y.length - 1].text) - Number(t.y[0].text));
     // px per Ω: tick positions are rounded to 0.01 px over ≥ 100 px
     assert.ok(Math.abs(sx / sy - 1) < 2e-3, `x ${sx} px/Ω vs y ${sy} px/Ω`);
     // linear: equal value steps are equal pixel steps
@@ -185,9 +200,15 @@ test("Nyquist: linear axes, equal aspect (same px per Ω across and up), −Im Z
 });
 
 test("panels and legends fit the canvas (Bode stack, long legend labels, every web figure)", () => {
-  const { bode } = eisFigures(spectrum, { frequency: spectrum.frequency, re: spectrum.zReal, im: spectrum.zImag }, "Randles");
+  const { bode } = eisFigures(
+    spectrum,
+    { frequency: spectrum.frequency, re: spectrum.zReal, im: spectrum.zImag },
+    "Randles",
+  );
   const outer = canvas(bode);
-  const panels = [...bode.matchAll(/<svg x="([\d.]+)" y="([\d.]+)" xmlns="[^"]*" width="([\d.]+)" height="([\d.]+)"/g)];
+  const panels = [
+    ...bode.matchAll(/<svg x="([\d.]+)" y="([\d.]+)" xmlns="[^"]*" width="([\d.]+)" height="([\d.]+)"/g),
+  ];
   assert.equal(panels.length, 2, "|Z| and phase panels");
   for (const p of panels) {
     assert.ok(Number(p[1]) + Number(p[3]) <= outer.width, `panel ${p[0]} inside width ${outer.width}`);
@@ -196,13 +217,20 @@ test("panels and legends fit the canvas (Bode stack, long legend labels, every w
   assert.throws(() => stackPanels(["<g/>"]), /not an <svg>/);
   const long = renderPlot(
     [
-      { label: "a very long legend label that would run past the right edge of the figure", x: [1, 2], y: [1, 2] },
+      {
+        label: "a very long legend label that would run past the right edge of the figure",
+        x: [1, 2],
+        y: [1, 2],
+      },
       { label: "short", x: [1, 2], y: [2, 1] },
     ],
     { width: 420, height: 280, title: "t" },
   );
   assertInsideCanvas(long, "long legend");
-  assert.match(long, /<title>a very long legend label that would run past the right edge of the figure<\/title>/);
+  assert.match(
+    long,
+    /<title>a very long legend label that would run past the right edge of the figure<\/title>/,
+  );
   const figs = {
     ...impedanceFigures(
       spectrum,
@@ -233,7 +261,12 @@ test("clip-path ids: unique across the figures of one report, identical on a rer
     const bode = eisFigures(spectrum, undefined, "Randles").bode;
     return renderReport({
       title: "all figures on one page",
-      sections: [{ heading: "figures", figures: [...Object.values(a), ...Object.values(b), bode].map((svg) => ({ svg })) }],
+      sections: [
+        {
+          heading: "figures",
+          figures: [...Object.values(a), ...Object.values(b), bode].map((svg) => ({ svg })),
+        },
+      ],
     });
   };
   const html = make();
