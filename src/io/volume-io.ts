@@ -1,6 +1,7 @@
 /**
- * Node file helpers: read a volume from a TIFF stack, a folder of TIFF/PNG slices, an .npy file
- * or a raw file with its JSON header in one call; write TIFF, NPY, raw + JSON or PNG slices.
+ * Node file helpers: read a volume from a TIFF stack, a folder of TIFF/PNG slices, an .npy file,
+ * an HDF5/NeXus dataset ("scan.h5:/entry/data/data", hdf5.ts) or a raw file with its JSON header
+ * in one call; write TIFF, NPY, HDF5, raw + JSON or PNG slices.
  *
  * Folder slices are decoded one at a time straight into one preallocated array (peak memory
  * ≈ volume + one slice). Writes go to a temporary name and are renamed when complete.
@@ -23,6 +24,7 @@ import { InputError } from "../errors.js";
 import type { Volume, VoxelArray } from "../imaging/volume.js";
 import { extractSlice, voxelConstructor, voxelTypeOf } from "../imaging/volume.js";
 import { parseQuantity } from "../units.js";
+import { HDF5_EXTENSIONS, hdf5VolumesBytes, readHdf5VolumeFile, splitHdf5Path } from "./hdf5-node.js";
 import { npyParts, readNpy } from "./npy.js";
 import { encodePngSlice, readPng } from "./png.js";
 import { parseRawHeader, rawHeaderFor, readRaw } from "./raw.js";
@@ -40,7 +42,7 @@ export interface ReadVolumeOptions {
 
 export interface ReadVolumeResult {
   volume: Volume;
-  /** "tiff" | "tiff-folder" | "png-folder" | "npy" | "raw". */
+  /** "tiff" | "tiff-folder" | "png-folder" | "npy" | "raw" | "hdf5". */
   format: string;
   /** Where the voxel size came from. */
   spacingSource: "option" | "file" | "default";
@@ -96,6 +98,18 @@ function naturalCompare(a: string, b: string): number {
 
 /** Read a volume from a path (file or folder of slices) with its metadata. */
 export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions = {}): ReadVolumeResult {
+  // HDF5/NeXus: "scan.h5" or "scan.h5:/entry/data/data" (voxel size from the file's attributes)
+  const h5 = splitHdf5Path(path);
+  if (h5) {
+    const r = readHdf5VolumeFile(h5.file, { dataset: h5.dataset });
+    const over = options.voxelSize !== undefined ? parseVoxelSize(options.voxelSize) : undefined;
+    return {
+      volume: over ? { ...r.volume, spacing: over } : r.volume,
+      format: "hdf5",
+      spacingSource: over ? "option" : r.spacingSource === "default" ? "default" : "file",
+      files: [h5.file],
+    };
+  }
   if (!existsSync(path))
     throw new InputError("volume file not found", {
       file: path,
@@ -191,7 +205,7 @@ export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions 
       throw new InputError("unknown volume file type", {
         file: path,
         value: ext || "(no extension)",
-        expected: ".tif, .tiff, .npy, .raw (+ .json), .png or a folder of slices",
+        expected: ".tif, .tiff, .npy, .raw (+ .json), .png, .h5/.nxs or a folder of slices",
       });
     }
   }
@@ -234,6 +248,7 @@ export function writeVolumeFile(
   const ext = extname(path).toLowerCase();
   if (ext === ".tif" || ext === ".tiff") writeParts(path, tiffParts(volume));
   else if (ext === ".npy") writeParts(path, npyParts(volume));
+  else if (HDF5_EXTENSIONS.has(ext)) writeParts(path, [hdf5VolumesBytes([{ name: "data", volume }])]);
   else if (ext === ".raw") {
     const d: VoxelArray = volume.data;
     writeParts(path, [new Uint8Array(d.buffer, d.byteOffset, d.byteLength)]);
@@ -261,7 +276,7 @@ export function writeVolumeFile(
     throw new InputError("unknown output volume type", {
       file: path,
       value: ext,
-      expected: ".tif, .tiff, .npy, .raw or a folder path without extension",
+      expected: ".tif, .tiff, .npy, .raw, .h5 or a folder path without extension",
     });
   }
 }

@@ -3,6 +3,7 @@
  */
 import { extname } from "node:path";
 import { InputError } from "../../errors.js";
+import { distanceTransform } from "../../imaging/distance.js";
 import { syntheticParticles } from "../../imaging/synthetic.js";
 import {
   analyzeTomogram,
@@ -12,9 +13,11 @@ import {
 } from "../../imaging/tomography.js";
 import type { Volume } from "../../imaging/volume.js";
 import { toCsv, toJson } from "../../io/csv.js";
+import { hdf5VolumesBytes } from "../../io/hdf5-node.js";
 import { OutputDir } from "../../io/output-dir.js";
 import { encodeRgbPng } from "../../io/png.js";
 import { parseVoxelSize, readVolumeFileWithInfo, writeVolumeFile } from "../../io/volume-io.js";
+import { volumesVti } from "../../io/vtk.js";
 import { type ReportSection, renderReport } from "../../report/html.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
@@ -343,6 +346,17 @@ function writeAnalysis(
       spacing: a.labels.spacing,
     });
     writeVolumeFile(out.path(`${prefix}cracks.tif`), a.cracks);
+    // ParaView (.vti, raw binary) and HDF5/NeXus copies, with the distance to the particle surface
+    const solid = { ...a.labels, data: Uint8Array.from(a.labels.data, (l) => (l > 0 ? 1 : 0)) };
+    const dist = distanceTransform(solid, { output: "float32" }).data;
+    for (let i = 0; i < dist.length; i++) if (!Number.isFinite(dist[i])) dist[i] = -1; // no background at all
+    const grids = [
+      { name: "labels", volume: a.labels },
+      { name: "cracks", volume: a.cracks },
+      { name: "distance_to_surface_m", volume: { ...a.labels, data: dist }, units: "m" },
+    ];
+    out.write(`${prefix}volumes.vti`, volumesVti(grids));
+    out.write(`${prefix}volumes.h5`, hdf5VolumesBytes(grids));
   }
   out.write(
     `${prefix}summary.json`,
