@@ -11,7 +11,7 @@
  * The Gamry Framework reports anodic current (oxidation of the working electrode) as positive, which is charge for a cathode; `options.currentSign` overrides.
  */
 import { InputError } from "../../errors.js";
-import { type ColumnSet, impedanceFromColumns, timeSeriesFromColumns } from "./columns.js";
+import { type ColumnSet, cleanImpedanceSpectra, timeSeriesFromColumns } from "./columns.js";
 import { decodeText, metaValue, readTable, splitLines } from "./text.js";
 import type { ImpedanceReadOptions, ImpedanceSpectrum, TimeSeries, TimeSeriesReadOptions } from "./types.js";
 
@@ -147,7 +147,13 @@ export function parseGamryImpedance(
     });
   }
   const spectra = z.map((t, k) => {
-    const s = impedanceFromColumns(t.set, options.columns, options.units);
+    const s = cleanImpedanceSpectra(
+      t.set,
+      [[0, t.set.lines.length]],
+      options.columns,
+      options.units,
+      false,
+    )[0].spectrum;
     s.label = z.length > 1 ? `${name} ZCURVE ${k}` : name;
     s.meta = {
       ...meta,

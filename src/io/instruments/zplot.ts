@@ -5,7 +5,7 @@
  * Z'' is the signed imaginary part (negative = capacitive), so no sign change is applied.
  */
 import { InputError } from "../../errors.js";
-import { impedanceFromColumns } from "./columns.js";
+import { cleanImpedanceSpectra } from "./columns.js";
 import { decodeText, metaValue, readTable, splitLines } from "./text.js";
 import type { ImpedanceReadOptions, ImpedanceSpectrum } from "./types.js";
 
@@ -56,11 +56,8 @@ export function parseZplot(
       expected: `${declared} data rows (file truncated?)`,
     });
   }
-  const s = impedanceFromColumns(
-    { file: name, names: table.names, numeric: table.numeric, lines: table.lines },
-    options.columns,
-    options.units,
-  );
+  const set = { file: name, names: table.names, numeric: table.numeric, lines: table.lines };
+  const s = cleanImpedanceSpectra(set, [[0, table.rows]], options.columns, options.units, false)[0].spectrum;
   s.label = name;
   s.meta = meta;
   return [s];
