@@ -30,7 +30,11 @@ export interface MergedTable {
  * scalars shorter than 9 become indexed columns (`x.0`, `x.1`); longer arrays and arrays of
  * objects are left to the task's own files (a tidy table holds scalars).
  */
-export function flattenSummary(value: unknown, prefix = "", out: Record<string, Cell> = {}): Record<string, Cell> {
+export function flattenSummary(
+  value: unknown,
+  prefix = "",
+  out: Record<string, Cell> = {},
+): Record<string, Cell> {
   if (value === null || value === undefined) return out;
   if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") {
     if (prefix) out[prefix] = value;
@@ -38,7 +42,9 @@ export function flattenSummary(value: unknown, prefix = "", out: Record<string, 
   }
   if (Array.isArray(value)) {
     if (value.length <= 8 && value.every((v) => v === null || typeof v !== "object")) {
-      value.forEach((v, i) => flattenSummary(v, `${prefix}.${i}`, out));
+      value.forEach((v, i) => {
+        flattenSummary(v, `${prefix}.${i}`, out);
+      });
     }
     return out;
   }
@@ -67,7 +73,12 @@ export function mergeOutcomes(spec: SweepSpec, outcomes: readonly TaskOutcome[])
   }
   const columns = ["task", "index", "status", ...swept, "error", ...resultColumns];
   const rows = sorted.map((o, i) => {
-    const row: Record<string, Cell> = { task: o.task.id, index: o.task.index, status: o.status, error: o.error ?? "" };
+    const row: Record<string, Cell> = {
+      task: o.task.id,
+      index: o.task.index,
+      status: o.status,
+      error: o.error ?? "",
+    };
     for (const n of swept) row[n] = o.task.params[n] as SweepValue;
     for (const k of resultColumns) row[k] = flat[i][k];
     return row;
@@ -92,7 +103,8 @@ function leadingNumber(v: SweepValue): number {
 export function numericColumns(table: MergedTable, swept: readonly string[]): string[] {
   const skip = new Set(["task", "index", "status", "error", ...swept]);
   return table.columns.filter(
-    (c) => !skip.has(c) && table.rows.some((r) => typeof r[c] === "number" && Number.isFinite(r[c] as number)),
+    (c) =>
+      !skip.has(c) && table.rows.some((r) => typeof r[c] === "number" && Number.isFinite(r[c] as number)),
   );
 }
 
@@ -121,7 +133,9 @@ export function sweepFigures(spec: SweepSpec, table: MergedTable): SweepFigure[]
     if (!axis) continue;
     const numeric = axis.values.every((v) => Number.isFinite(leadingNumber(v)));
     const xOf = (v: SweepValue) => (numeric ? leadingNumber(v) : axis.values.indexOf(v) + 1);
-    const others = swept.filter((q) => q !== p && !spec.zip.some((z) => z.name === q && spec.zip.some((y) => y.name === p)));
+    const others = swept.filter(
+      (q) => q !== p && !spec.zip.some((z) => z.name === q && spec.zip.some((y) => y.name === p)),
+    );
     metrics.forEach((m, k) => {
       const groups = new Map<string, Record<string, Cell>[]>();
       for (const r of done) {

@@ -67,10 +67,14 @@ export function taskOutcome(out: string, task: SweepTask): TaskOutcome {
       });
     }
     if (record.inputHash !== task.inputHash || record.id !== task.id) {
-      throw new InputError(`task ${task.id}: its record names input ${record.inputHash}, the spec gives ${task.inputHash}`, {
-        file: path,
-        expected: "the folder of this task as the sweep wrote it; delete it (or use another --out) to rerun",
-      });
+      throw new InputError(
+        `task ${task.id}: its record names input ${record.inputHash}, the spec gives ${task.inputHash}`,
+        {
+          file: path,
+          expected:
+            "the folder of this task as the sweep wrote it; delete it (or use another --out) to rerun",
+        },
+      );
     }
     if (status === "failed") return { task, status, error: record.error ?? `exit code ${record.code}` };
     return { task, status, summary: taskSummary(dir) };
@@ -106,7 +110,12 @@ export function taskArgv(spec: SweepSpec, task: SweepTask, out: string, shape: C
 }
 
 /** Record a finished task: outputs first, the done/failed record last (atomic rename). */
-export function recordTask(out: string, task: SweepTask, result: WorkerResult, shape: CommandShape): TaskOutcome {
+export function recordTask(
+  out: string,
+  task: SweepTask,
+  result: WorkerResult,
+  shape: CommandShape,
+): TaskOutcome {
   const dir = taskDir(out, task);
   writeFileAtomic(join(dir, "stdout.txt"), result.stdout);
   writeFileAtomic(join(dir, "stderr.txt"), result.stderr);
@@ -123,7 +132,11 @@ export function recordTask(out: string, task: SweepTask, result: WorkerResult, s
     return taskOutcome(out, task);
   }
   const lines = result.stderr.trim().split("\n");
-  const error = (lines.filter((l) => /error|failed/i.test(l)).pop() ?? lines.pop() ?? `exit code ${result.code}`).slice(0, 500);
+  const error = (
+    lines.filter((l) => /error|failed/i.test(l)).pop() ??
+    lines.pop() ??
+    `exit code ${result.code}`
+  ).slice(0, 500);
   writeFileAtomic(join(dir, "failed.json"), `${JSON.stringify({ ...base, error }, null, 2)}\n`);
   return { task, status: "failed", error };
 }
@@ -131,13 +144,19 @@ export function recordTask(out: string, task: SweepTask, result: WorkerResult, s
 /** Prepare a task folder for a (re)run: old records and results go. */
 export function resetTask(out: string, task: SweepTask): void {
   const dir = taskDir(out, task);
-  for (const f of ["done.json", "failed.json", "stdout.json", "stdout.txt", "stderr.txt"]) rmSync(join(dir, f), { force: true });
+  for (const f of ["done.json", "failed.json", "stdout.json", "stdout.txt", "stderr.txt"])
+    rmSync(join(dir, f), { force: true });
   rmSync(join(dir, "result"), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
 }
 
 /** Write sweep.json, or check that an existing one lists the same tasks. */
-export function writeTaskList(out: string, tasks: readonly SweepTask[], spec: SweepSpec, specFile: string): void {
+export function writeTaskList(
+  out: string,
+  tasks: readonly SweepTask[],
+  spec: SweepSpec,
+  specFile: string,
+): void {
   const path = join(out, "sweep.json");
   const list = {
     spec: specFile,
@@ -149,12 +168,17 @@ export function writeTaskList(out: string, tasks: readonly SweepTask[], spec: Sw
     const old = readFileSync(path, "utf8");
     if (old === text) return;
     const known = new Set(tasks.map((t) => t.id));
-    const stale = existsSync(join(out, "tasks")) ? readdirSync(join(out, "tasks")).filter((d) => !known.has(d)) : [];
+    const stale = existsSync(join(out, "tasks"))
+      ? readdirSync(join(out, "tasks")).filter((d) => !known.has(d))
+      : [];
     if (stale.length > 0) {
-      throw new InputError(`the folder holds ${stale.length} task(s) of another spec (${stale.slice(0, 3).join(", ")} …)`, {
-        file: path,
-        expected: "the same spec as the run that made this folder, or a new --out",
-      });
+      throw new InputError(
+        `the folder holds ${stale.length} task(s) of another spec (${stale.slice(0, 3).join(", ")} …)`,
+        {
+          file: path,
+          expected: "the same spec as the run that made this folder, or a new --out",
+        },
+      );
     }
   }
   mkdirSync(out, { recursive: true });
@@ -174,7 +198,9 @@ export interface LocalRunOptions {
 /** The worker module: the compiled worker.js next to this file, or (running from the .ts sources) a tsx shim. */
 function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
-  return here.endsWith(".ts") ? here.replace(/node\.ts$/, "worker-source.mjs") : here.replace(/node\.js$/, "worker.js");
+  return here.endsWith(".ts")
+    ? here.replace(/node\.ts$/, "worker-source.mjs")
+    : here.replace(/node\.js$/, "worker.js");
 }
 
 /**
@@ -209,7 +235,10 @@ export async function runLocal(
         const t0 = performance.now();
         let result: WorkerResult;
         try {
-          result = await pool.run({ argv: taskArgv(spec, task, out, shape), cwd: options.cwd ?? process.cwd() });
+          result = await pool.run({
+            argv: taskArgv(spec, task, out, shape),
+            cwd: options.cwd ?? process.cwd(),
+          });
         } catch (error) {
           result = { code: 1, stdout: "", stderr: `error: worker crashed: ${(error as Error).message}\n` };
         }
@@ -229,7 +258,13 @@ export async function runLocal(
 }
 
 /** Run one task in this process (what a SLURM array task does). */
-export async function runOne(spec: SweepSpec, task: SweepTask, out: string, shape: CommandShape, cwd: string): Promise<TaskOutcome> {
+export async function runOne(
+  spec: SweepSpec,
+  task: SweepTask,
+  out: string,
+  shape: CommandShape,
+  cwd: string,
+): Promise<TaskOutcome> {
   const existing = taskOutcome(out, task);
   if (existing.status === "done") return existing;
   resetTask(out, task);
@@ -338,7 +373,9 @@ export function slurmStates(jobIds: readonly string[]): Map<number, string> {
   const states = new Map<number, string>();
   if (jobIds.length === 0) return states;
   if (hasCommand("sacct")) {
-    const r = spawnSync("sacct", ["-n", "-P", "-X", "--format=JobID,State", "-j", jobIds.join(",")], { encoding: "utf8" });
+    const r = spawnSync("sacct", ["-n", "-P", "-X", "--format=JobID,State", "-j", jobIds.join(",")], {
+      encoding: "utf8",
+    });
     if (r.status === 0 && !/disabled/i.test(r.stderr)) {
       for (const line of r.stdout.split("\n")) {
         const m = /^\d+_(\d+)\|(\S+)/.exec(line.trim());

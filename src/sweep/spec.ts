@@ -84,17 +84,28 @@ function axisValues(raw: unknown, file: string, field: string): SweepValue[] {
       }
       const n = Math.floor((to - from) / step + 1e-9) + 1;
       if (n < 1) fail(`${field}: empty range`, file, field, "from ≤ to");
-      if (n > MAX_TASKS_WITHOUT_FORCE) fail(`${field}: ${n} values`, file, field, "a range of at most 10⁶ values");
+      if (n > MAX_TASKS_WITHOUT_FORCE)
+        fail(`${field}: ${n} values`, file, field, "a range of at most 10⁶ values");
       return Array.from({ length: n }, (_, i) => Number((from + i * step).toPrecision(12)));
     }
     for (const kind of ["linspace", "logspace"] as const) {
       if (kind in o) {
         const a = o[kind];
-        if (!Array.isArray(a) || a.length !== 3 || !a.every((x) => typeof x === "number" && Number.isFinite(x))) {
-          fail(`${field}.${kind} must be [start, stop, count]`, file, `${field}.${kind}`, "three finite numbers");
+        if (
+          !Array.isArray(a) ||
+          a.length !== 3 ||
+          !a.every((x) => typeof x === "number" && Number.isFinite(x))
+        ) {
+          fail(
+            `${field}.${kind} must be [start, stop, count]`,
+            file,
+            `${field}.${kind}`,
+            "three finite numbers",
+          );
         }
         const [start, stop, count] = a as number[];
-        if (!Number.isInteger(count) || count < 1) fail(`${field}.${kind}: count ${count}`, file, field, "an integer ≥ 1");
+        if (!Number.isInteger(count) || count < 1)
+          fail(`${field}.${kind}: count ${count}`, file, field, "an integer ≥ 1");
         if (kind === "logspace" && !(start > 0 && stop > 0)) {
           fail(`${field}.logspace needs positive bounds`, file, field, "start > 0 and stop > 0");
         }
@@ -106,14 +117,21 @@ function axisValues(raw: unknown, file: string, field: string): SweepValue[] {
       }
     }
   }
-  return fail(`${field} is not a list or a range`, file, field, "[v1, v2, …], {from, to, step} or {logspace: [a, b, n]}");
+  return fail(
+    `${field} is not a list or a range`,
+    file,
+    field,
+    "[v1, v2, …], {from, to, step} or {logspace: [a, b, n]}",
+  );
 }
 
 function axes(raw: unknown, file: string, key: string): { name: string; values: SweepValue[] }[] {
   if (raw === undefined || raw === null) return [];
-  if (typeof raw !== "object" || Array.isArray(raw)) fail(`"${key}" must be a mapping`, file, key, "name: values");
+  if (typeof raw !== "object" || Array.isArray(raw))
+    fail(`"${key}" must be a mapping`, file, key, "name: values");
   return Object.entries(raw as Record<string, unknown>).map(([name, v]) => {
-    if (!NAME.test(name)) fail(`parameter name "${name}"`, file, `${key}.${name}`, "an option name such as radius or c-rate");
+    if (!NAME.test(name))
+      fail(`parameter name "${name}"`, file, `${key}.${name}`, "an option name such as radius or c-rate");
     const values = axisValues(v, file, `${key}.${name}`);
     if (values.length === 0) fail(`${key}.${name} is empty`, file, `${key}.${name}`, "at least one value");
     return { name, values };
@@ -126,9 +144,15 @@ export function parseSweepSpec(text: string, file = "sweep spec"): SweepSpec {
   try {
     doc = parseYaml(text);
   } catch (error) {
-    return fail(`not valid YAML/JSON: ${(error as Error).message.split("\n")[0]}`, file, "document", "a YAML or JSON mapping");
+    return fail(
+      `not valid YAML/JSON: ${(error as Error).message.split("\n")[0]}`,
+      file,
+      "document",
+      "a YAML or JSON mapping",
+    );
   }
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) fail("the spec is not a mapping", file, "document", "command, grid, …");
+  if (!doc || typeof doc !== "object" || Array.isArray(doc))
+    fail("the spec is not a mapping", file, "document", "command, grid, …");
   const o = doc as Record<string, unknown>;
   const known = new Set(["command", "args", "grid", "zip", "metrics", "slurm"]);
   for (const k of Object.keys(o)) {
@@ -141,7 +165,8 @@ export function parseSweepSpec(text: string, file = "sweep spec"): SweepSpec {
   if (command[0] === "sweep") fail("a sweep cannot run sweeps", file, "command", "another command");
   const args: Record<string, SweepValue> = {};
   if (o.args !== undefined) {
-    if (!o.args || typeof o.args !== "object" || Array.isArray(o.args)) fail('"args" must be a mapping', file, "args", "name: value");
+    if (!o.args || typeof o.args !== "object" || Array.isArray(o.args))
+      fail('"args" must be a mapping', file, "args", "name: value");
     for (const [k, v] of Object.entries(o.args as Record<string, unknown>)) {
       if (!NAME.test(k)) fail(`option name "${k}"`, file, `args.${k}`, "an option name without --");
       args[k] = scalar(v, file, `args.${k}`);
@@ -149,7 +174,8 @@ export function parseSweepSpec(text: string, file = "sweep spec"): SweepSpec {
   }
   const grid = axes(o.grid, file, "grid");
   const zip = axes(o.zip, file, "zip");
-  if (grid.length === 0 && zip.length === 0) fail("the grid is empty", file, "grid", "at least one swept parameter");
+  if (grid.length === 0 && zip.length === 0)
+    fail("the grid is empty", file, "grid", "at least one swept parameter");
   if (zip.some((a) => a.values.length !== zip[0].values.length)) {
     fail(
       `zip lists differ in length (${zip.map((a) => `${a.name}: ${a.values.length}`).join(", ")})`,
@@ -160,10 +186,13 @@ export function parseSweepSpec(text: string, file = "sweep spec"): SweepSpec {
   }
   const names = [...grid, ...zip].map((a) => a.name);
   for (const n of names) {
-    if (names.indexOf(n) !== names.lastIndexOf(n) || n in args) fail(`"${n}" is given twice`, file, n, "each option once");
-    if (n === "out" || n === "force") fail(`"${n}" cannot be swept`, file, n, "the sweep sets --out per task");
+    if (names.indexOf(n) !== names.lastIndexOf(n) || n in args)
+      fail(`"${n}" is given twice`, file, n, "each option once");
+    if (n === "out" || n === "force")
+      fail(`"${n}" cannot be swept`, file, n, "the sweep sets --out per task");
   }
-  for (const n of ["out", "force"]) if (n in args) fail(`"${n}" cannot be set in args`, file, `args.${n}`, "the sweep sets --out per task");
+  for (const n of ["out", "force"])
+    if (n in args) fail(`"${n}" cannot be set in args`, file, `args.${n}`, "the sweep sets --out per task");
   let metrics: string[] | undefined;
   if (o.metrics !== undefined) {
     if (!Array.isArray(o.metrics) || !o.metrics.every((m) => typeof m === "string")) {
@@ -173,11 +202,19 @@ export function parseSweepSpec(text: string, file = "sweep spec"): SweepSpec {
   }
   let slurm: Record<string, string | number> | undefined;
   if (o.slurm !== undefined) {
-    if (!o.slurm || typeof o.slurm !== "object" || Array.isArray(o.slurm)) fail('"slurm" must be a mapping', file, "slurm", "sbatch option: value");
+    if (!o.slurm || typeof o.slurm !== "object" || Array.isArray(o.slurm))
+      fail('"slurm" must be a mapping', file, "slurm", "sbatch option: value");
     slurm = {};
     for (const [k, v] of Object.entries(o.slurm as Record<string, unknown>)) {
-      if (!NAME.test(k)) fail(`sbatch option "${k}"`, file, `slurm.${k}`, "an sbatch long option without --, e.g. partition, time, mem");
-      if (typeof v !== "string" && typeof v !== "number") fail(`slurm.${k}`, file, `slurm.${k}`, "a string or number");
+      if (!NAME.test(k))
+        fail(
+          `sbatch option "${k}"`,
+          file,
+          `slurm.${k}`,
+          "an sbatch long option without --, e.g. partition, time, mem",
+        );
+      if (typeof v !== "string" && typeof v !== "number")
+        fail(`slurm.${k}`, file, `slurm.${k}`, "a string or number");
       if (/[\n\r]/.test(String(v))) fail(`slurm.${k} holds a line break`, file, `slurm.${k}`, "one line");
       slurm[k] = v as string | number;
     }
@@ -228,7 +265,12 @@ export function expandTasks(
   const total = taskCount(spec);
   const limit = options.limit ?? MAX_TASKS_WITHOUT_FORCE;
   if (total > limit && !options.force) {
-    fail(`the grid expands to ${total} tasks`, options.file ?? "sweep spec", "grid", `at most ${limit} tasks, or --force`);
+    fail(
+      `the grid expands to ${total} tasks`,
+      options.file ?? "sweep spec",
+      "grid",
+      `at most ${limit} tasks, or --force`,
+    );
   }
   const fixed = Object.entries(spec.args).flatMap(([k, v]) => optionArgs(k, v));
   const zipLength = spec.zip.length > 0 ? spec.zip[0].values.length : 1;
@@ -251,7 +293,13 @@ export function expandTasks(
     for (const axis of spec.zip) params[axis.name] = axis.values[z];
     const argv = [...fixed, ...Object.entries(params).flatMap(([k, v]) => optionArgs(k, v))];
     const inputHash = fnv1a64(JSON.stringify([spec.command, argv]));
-    tasks.push({ index, id: `t${String(index).padStart(digits, "0")}-${inputHash.slice(0, 8)}`, params, argv, inputHash });
+    tasks.push({
+      index,
+      id: `t${String(index).padStart(digits, "0")}-${inputHash.slice(0, 8)}`,
+      params,
+      argv,
+      inputHash,
+    });
   }
   return tasks;
 }

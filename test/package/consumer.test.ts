@@ -11,7 +11,17 @@
  */
 import assert from "node:assert/strict";
 import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
@@ -26,7 +36,12 @@ let consumer = "";
 let examples: { name: string; code: string }[] = [];
 
 function run(command: string, args: string[], cwd: string, timeoutMs = 240_000): SpawnSyncReturns<string> {
-  const r = spawnSync(command, args, { cwd, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, CI: "true" } });
+  const r = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    env: { ...process.env, CI: "true" },
+  });
   if (r.status !== 0) {
     throw new Error(`${command} ${args.join(" ")} (in ${cwd}) exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
   }
@@ -62,8 +77,15 @@ before(async () => {
 
   consumer = join(work, "consumer");
   mkdirSync(consumer);
-  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", type: "module", private: true }));
-  run(NPM, ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--prefer-offline", join(work, tarball)], consumer);
+  writeFileSync(
+    join(consumer, "package.json"),
+    JSON.stringify({ name: "consumer", type: "module", private: true }),
+  );
+  run(
+    NPM,
+    ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--prefer-offline", join(work, tarball)],
+    consumer,
+  );
   // the data file the README's EIS examples read (impedance.py's exampleData.csv, MIT; test/data/README.md)
   copyFileSync(join(ROOT, "test/data/impedancepy__exampleData.csv"), join(consumer, "exampleData.csv"));
 
@@ -160,7 +182,10 @@ import * as analysis from "cathodelab/analysis";
     metafile: true,
   });
   const inputs = Object.keys(result.metafile.inputs);
-  assert.ok(!inputs.some((p) => p.startsWith("node:")), inputs.filter((p) => p.startsWith("node:")).join(", "));
+  assert.ok(
+    !inputs.some((p) => p.startsWith("node:")),
+    inputs.filter((p) => p.startsWith("node:")).join(", "),
+  );
   assert.ok(result.outputFiles[0].contents.length > 100_000, "bundle is implausibly small");
 });
 

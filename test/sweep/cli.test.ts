@@ -110,7 +110,12 @@ test("bad input: unknown parameter, empty grid, too many tasks, missing sbatch, 
       return p;
     };
     const out = join(dir.path, "out");
-    const unknown = await runCli("sweep", write("a.yaml", "command: simulate\ngrid: { radios: [1um] }\n"), "--out", out);
+    const unknown = await runCli(
+      "sweep",
+      write("a.yaml", "command: simulate\ngrid: { radios: [1um] }\n"),
+      "--out",
+      out,
+    );
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /"radios" is not an option of `cathodelab simulate`/);
     const empty = await runCli("sweep", write("b.yaml", "command: simulate\ngrid: {}\n"), "--out", out);
@@ -118,7 +123,10 @@ test("bad input: unknown parameter, empty grid, too many tasks, missing sbatch, 
     assert.match(empty.err, /grid is empty/);
     const huge = await runCli(
       "sweep",
-      write("c.yaml", "command: simulate\ngrid: { radius: {from: 1, to: 1001}, shells: {from: 1, to: 1000} }\n"),
+      write(
+        "c.yaml",
+        "command: simulate\ngrid: { radius: {from: 1, to: 1001}, shells: {from: 1, to: 1000} }\n",
+      ),
       "--out",
       out,
     );
@@ -140,7 +148,10 @@ test("bad input: unknown parameter, empty grid, too many tasks, missing sbatch, 
     assert.match(noSbatch.err, /sbatch is not on PATH/);
 
     // a finished task whose record was edited by hand is refused, and nothing is deleted
-    const small = write("e.yaml", SPEC.replace("[NMC532, NMC811]", "[NMC532]").replace("[2um, 5um]", "[2um]"));
+    const small = write(
+      "e.yaml",
+      SPEC.replace("[NMC532, NMC811]", "[NMC532]").replace("[2um, 5um]", "[2um]"),
+    );
     assert.equal((await runCli("sweep", small, "--out", out)).code, 0);
     const [id] = taskDirs(out);
     const record = join(out, "tasks", id, "done.json");
@@ -148,7 +159,10 @@ test("bad input: unknown parameter, empty grid, too many tasks, missing sbatch, 
     const edited = await runCli("sweep", small, "--out", out);
     assert.equal(edited.code, 2);
     assert.match(edited.err, new RegExp(`task ${id}: its record names input`));
-    assert.ok(existsSync(join(out, "tasks", id, "result", "summary.json")), "the task's results were deleted");
+    assert.ok(
+      existsSync(join(out, "tasks", id, "result", "summary.json")),
+      "the task's results were deleted",
+    );
   } finally {
     dir.cleanup();
   }

@@ -19,8 +19,17 @@ const BIN = join(ROOT, "bin/cathodelab.js");
 let work = "";
 let env: NodeJS.ProcessEnv = {};
 
-function sh(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeout?: number; cwd?: string } = {}): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { encoding: "utf8", timeout: options.timeout ?? 120_000, env: options.env ?? process.env, cwd: options.cwd });
+function sh(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeout?: number; cwd?: string } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, {
+    encoding: "utf8",
+    timeout: options.timeout ?? 120_000,
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+  });
 }
 
 function must(r: SpawnSyncReturns<string>, what: string): string {
@@ -44,7 +53,10 @@ function ensureSlurmInstalled(): void {
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   must(sh("apt-get", ["update", "-qq"], { env: aptEnv, timeout: 300_000 }), "apt-get update");
   must(
-    sh("apt-get", ["install", "-y", "-qq", "slurmctld", "slurmd", "slurm-client", "munge"], { env: aptEnv, timeout: 300_000 }),
+    sh("apt-get", ["install", "-y", "-qq", "slurmctld", "slurmd", "slurm-client", "munge"], {
+      env: aptEnv,
+      timeout: 300_000,
+    }),
     "apt-get install slurm",
   );
 }
@@ -142,9 +154,17 @@ before(async () => {
   env = { ...process.env, SLURM_CONF: conf };
   must(sh("slurmctld", ["-f", conf], { env }), "slurmctld");
   must(sh("slurmd", ["-f", conf], { env }), "slurmd");
-  await waitFor("the node to be idle", 60, () => /idle/.test(sh("sinfo", ["-h", "-o", "%T"], { env }).stdout));
+  await waitFor("the node to be idle", 60, () =>
+    /idle/.test(sh("sinfo", ["-h", "-o", "%T"], { env }).stdout),
+  );
   // each array task runs the built CLI (bin/cathodelab.js → dist/)
-  must(sh(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, timeout: 300_000 }), "tsc build");
+  must(
+    sh(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+      cwd: ROOT,
+      timeout: 300_000,
+    }),
+    "tsc build",
+  );
 });
 
 after(async () => {
@@ -214,7 +234,10 @@ test("a SLURM job array: cancel one task, collect, resubmit it alone, and merge 
     readFileSync(join(work, "local", "sweep.csv"), "utf8"),
     "SLURM and the local pool merged different tables",
   );
-  assert.deepEqual(readFileSync(join(work, "cluster", "sweep.arrow")), readFileSync(join(work, "local", "sweep.arrow")));
+  assert.deepEqual(
+    readFileSync(join(work, "cluster", "sweep.arrow")),
+    readFileSync(join(work, "local", "sweep.arrow")),
+  );
   // every array task logged to the sweep folder
   assert.ok(existsSync(join(work, "cluster", "slurm", `${job}_0.log`)));
 });

@@ -95,7 +95,16 @@ test("merging: tidy rows in task order, dotted scalar columns, failed rows kept 
     { task: tasks[1], status: "failed", error: "error: radius out of range" },
     { task: tasks[0], status: "done", summary: { capacity: { mAh: 1.5 }, steps: [{ a: 1 }], v: [3, 4] } },
   ]);
-  assert.deepEqual(table.columns, ["task", "index", "status", "radius", "error", "capacity.mAh", "v.0", "v.1"]);
+  assert.deepEqual(table.columns, [
+    "task",
+    "index",
+    "status",
+    "radius",
+    "error",
+    "capacity.mAh",
+    "v.0",
+    "v.1",
+  ]);
   assert.equal(table.rows[0].task, tasks[0].id);
   assert.equal(table.rows[1].status, "failed");
   const csv = mergedCsv(table);

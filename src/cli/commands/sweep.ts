@@ -106,7 +106,11 @@ async function commandShape(spec: SweepSpec, file: string): Promise<CommandShape
   }
   const { command, rest } = await resolveSubcommand(await entry.load(), spec.command.slice(1));
   if (rest.length > 0) {
-    throw new InputError(`"${spec.command.join(" ")}" is not a command`, { file, field: "command", expected: "a command and its sub-command words" });
+    throw new InputError(`"${spec.command.join(" ")}" is not a command`, {
+      file,
+      field: "command",
+      expected: "a command and its sub-command words",
+    });
   }
   const options = new Set([...command.help.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]));
   return { out: options.has("out"), json: options.has("json"), options };
@@ -118,18 +122,29 @@ function checkNames(spec: SweepSpec, options: Set<string>, file: string): void {
       throw new InputError(`"${name}" is not an option of \`cathodelab ${spec.command.join(" ")}\``, {
         file,
         field: name,
-        expected: [...options].filter((o) => o !== "help" && o !== "out" && o !== "json" && o !== "force").join(", "),
+        expected: [...options]
+          .filter((o) => o !== "help" && o !== "out" && o !== "json" && o !== "force")
+          .join(", "),
       });
     }
   }
 }
 
-function intOption(values: Record<string, unknown>, name: string, lo: number, hi: number): number | undefined {
+function intOption(
+  values: Record<string, unknown>,
+  name: string,
+  lo: number,
+  hi: number,
+): number | undefined {
   const text = stringOption(values, name);
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || n < lo || n > hi) {
-    throw new InputError(`--${name} must be an integer from ${lo} to ${hi}`, { field: `--${name}`, value: text, expected: `${lo}…${hi}` });
+    throw new InputError(`--${name} must be an integer from ${lo} to ${hi}`, {
+      field: `--${name}`,
+      value: text,
+      expected: `${lo}…${hi}`,
+    });
   }
   return n;
 }
@@ -139,12 +154,20 @@ function memoryMiB(text: string | undefined): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(MB|MiB|GB|GiB)\s*$/i.exec(text);
   const mib = m ? Number(m[1]) * (/^g/i.test(m[2]) ? 1024 : 1) : Number.NaN;
   if (!(mib >= 64 && mib <= 65536)) {
-    throw new InputError("--memory-per-worker must be 64MB–64GB", { field: "--memory-per-worker", value: text, expected: "e.g. 512MB or 2GB" });
+    throw new InputError("--memory-per-worker must be 64MB–64GB", {
+      field: "--memory-per-worker",
+      value: text,
+      expected: "e.g. 512MB or 2GB",
+    });
   }
   return Math.round(mib);
 }
 
-function stateTable(tasks: readonly SweepTask[], states: readonly string[], slurm?: Map<number, string>): string {
+function stateTable(
+  tasks: readonly SweepTask[],
+  states: readonly string[],
+  slurm?: Map<number, string>,
+): string {
   const names = tasks.length > 0 ? Object.keys(tasks[0].params) : [];
   const rows = tasks.map((t, i) =>
     [
@@ -165,37 +188,59 @@ export const command: Command = {
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length !== 1) {
-      throw new InputError(positionals.length === 0 ? "missing SPEC" : `one SPEC expected, got ${positionals.length}`, {
-        field: "SPEC",
-        expected: "a sweep file (YAML or JSON); see cathodelab sweep --help",
-      });
+      throw new InputError(
+        positionals.length === 0 ? "missing SPEC" : `one SPEC expected, got ${positionals.length}`,
+        {
+          field: "SPEC",
+          expected: "a sweep file (YAML or JSON); see cathodelab sweep --help",
+        },
+      );
     }
     const specPath = resolve(ctx.cwd, positionals[0]);
     let text: string;
     try {
       text = readFileSync(specPath, "utf8");
     } catch (error) {
-      throw new InputError(`cannot read the spec (${(error as NodeJS.ErrnoException).code ?? error})`, { file: specPath, expected: "a readable YAML or JSON file" });
+      throw new InputError(`cannot read the spec (${(error as NodeJS.ErrnoException).code ?? error})`, {
+        file: specPath,
+        expected: "a readable YAML or JSON file",
+      });
     }
     const spec = parseSweepSpec(text, specPath);
     const shape = await commandShape(spec, specPath);
     checkNames(spec, shape.options, specPath);
     const tasks = expandTasks(spec, { force: values.force === true, file: specPath });
     const outText = stringOption(values, "out");
-    if (outText === undefined) throw new InputError("missing --out", { field: "--out", expected: "the sweep folder (created, or reused to resume)" });
+    if (outText === undefined)
+      throw new InputError("missing --out", {
+        field: "--out",
+        expected: "the sweep folder (created, or reused to resume)",
+      });
     const out = resolve(ctx.cwd, outText);
     try {
-      if (statSync(out).isFile()) throw new InputError("--out is a file", { field: "--out", value: outText, expected: "a folder" });
+      if (statSync(out).isFile())
+        throw new InputError("--out is a file", { field: "--out", value: outText, expected: "a folder" });
     } catch (error) {
       if (error instanceof InputError) throw error;
     }
     const engine = stringOption(values, "engine") ?? "local";
-    if (engine !== "local" && engine !== "slurm") throw new InputError(`unknown engine "${engine}"`, { field: "--engine", expected: "local or slurm" });
+    if (engine !== "local" && engine !== "slurm")
+      throw new InputError(`unknown engine "${engine}"`, { field: "--engine", expected: "local or slurm" });
 
     if (values["dry-run"] === true) {
       const states = tasks.map((t) => taskOutcome(out, t).status);
-      if (values.json === true) ctx.stdout(`${JSON.stringify(tasks.map((t, i) => ({ ...t, state: states[i] })), null, 2)}\n`);
-      else ctx.stdout(`${stateTable(tasks, states)}\n${tasks.length} tasks of \`cathodelab ${spec.command.join(" ")}\`\n`);
+      if (values.json === true)
+        ctx.stdout(
+          `${JSON.stringify(
+            tasks.map((t, i) => ({ ...t, state: states[i] })),
+            null,
+            2,
+          )}\n`,
+        );
+      else
+        ctx.stdout(
+          `${stateTable(tasks, states)}\n${tasks.length} tasks of \`cathodelab ${spec.command.join(" ")}\`\n`,
+        );
       return 0;
     }
 
@@ -221,20 +266,36 @@ export const command: Command = {
       writeMerged(spec, outcomes, out);
       const states = outcomes.map((o) => o.status);
       if (values.json === true) {
-        ctx.stdout(`${JSON.stringify(outcomes.map((o) => ({ id: o.task.id, state: o.status, slurm: slurm?.get(o.task.index), error: o.error })), null, 2)}\n`);
+        ctx.stdout(
+          `${JSON.stringify(
+            outcomes.map((o) => ({
+              id: o.task.id,
+              state: o.status,
+              slurm: slurm?.get(o.task.index),
+              error: o.error,
+            })),
+            null,
+            2,
+          )}\n`,
+        );
       } else {
         ctx.stdout(`${stateTable(tasks, states, slurm)}\n`);
       }
       const failed = outcomes.filter((o) => o.status === "failed");
       const pending = outcomes.filter((o) => o.status === "pending");
-      ctx.stderr(`merged ${tasks.length - failed.length - pending.length} of ${tasks.length} tasks into ${join(out, "sweep.csv")}` +
-        `${failed.length ? `; failed: ${failed.map((o) => o.task.id).join(", ")}` : ""}${pending.length ? `; not finished: ${pending.length}` : ""}\n`);
+      ctx.stderr(
+        `merged ${tasks.length - failed.length - pending.length} of ${tasks.length} tasks into ${join(out, "sweep.csv")}` +
+          `${failed.length ? `; failed: ${failed.map((o) => o.task.id).join(", ")}` : ""}${pending.length ? `; not finished: ${pending.length}` : ""}\n`,
+      );
       return failed.length === 0 && pending.length === 0 ? 0 : 1;
     }
 
     if (engine === "slurm") {
       // --resubmit: failed and missing tasks only
-      const redo = tasks.map((t) => taskOutcome(out, t)).filter((o) => o.status !== "done").map((o) => o.task.index);
+      const redo = tasks
+        .map((t) => taskOutcome(out, t))
+        .filter((o) => o.status !== "done")
+        .map((o) => o.task.index);
       return submit(redo);
     }
 
@@ -248,7 +309,8 @@ export const command: Command = {
       memoryPerWorkerMiB: memory,
       cwd: ctx.cwd,
       onTask: (finished, total, outcome) => {
-        if (outcome.status === "failed") ctx.stderr(`${ctx.isTTY ? "\n" : ""}task ${outcome.task.id} failed: ${outcome.error}\n`);
+        if (outcome.status === "failed")
+          ctx.stderr(`${ctx.isTTY ? "\n" : ""}task ${outcome.task.id} failed: ${outcome.error}\n`);
         const elapsed = (performance.now() - t0) / 1000;
         const eta = (elapsed / finished) * (total - finished);
         bar.update(finished / total, `${finished}/${total} ETA ${eta.toFixed(0)} s`);
@@ -256,11 +318,21 @@ export const command: Command = {
     });
     bar.finish(`${ran} run`);
     if (timing.length > 0) {
-      writeFileAtomic(join(out, "timing.csv"), `task,seconds\n${timing.map((t) => `${t.id},${t.seconds.toFixed(3)}`).join("\n")}\n`);
+      writeFileAtomic(
+        join(out, "timing.csv"),
+        `task,seconds\n${timing.map((t) => `${t.id},${t.seconds.toFixed(3)}`).join("\n")}\n`,
+      );
     }
     writeMerged(spec, outcomes, out);
     const failed = outcomes.filter((o) => o.status === "failed");
-    if (values.json === true) ctx.stdout(`${JSON.stringify(outcomes.map((o) => ({ id: o.task.id, state: o.status, error: o.error })), null, 2)}\n`);
+    if (values.json === true)
+      ctx.stdout(
+        `${JSON.stringify(
+          outcomes.map((o) => ({ id: o.task.id, state: o.status, error: o.error })),
+          null,
+          2,
+        )}\n`,
+      );
     ctx.stderr(
       `${tasks.length - failed.length} of ${tasks.length} tasks done (${ran} run now, ${tasks.length - ran} already finished); merged into ${join(out, "sweep.csv")}` +
         `${failed.length ? `; failed: ${failed.map((o) => o.task.id).join(", ")} (rerun to retry)` : ""}\n`,
@@ -284,7 +356,9 @@ export const command: Command = {
       const jobs = readSlurmJobs(out);
       jobs.jobs.push({ id, array });
       writeSlurmJobs(out, jobs);
-      ctx.stdout(`submitted job ${id}: array ${array} (${indices.length} tasks); then: cathodelab sweep ${positionals[0]} --out ${outText} --collect\n`);
+      ctx.stdout(
+        `submitted job ${id}: array ${array} (${indices.length} tasks); then: cathodelab sweep ${positionals[0]} --out ${outText} --collect\n`,
+      );
       return 0;
     }
   },
