@@ -9,6 +9,7 @@ import { type CircuitFitResult, fitCircuit, fitSeries } from "../../analysis/eis
 import { exchangeCurrentFromRct } from "../../analysis/eis/particle.js";
 import { InputError } from "../../errors.js";
 import { columnsToCsv, toCsv, toJson } from "../../io/csv.js";
+import { readerFlags } from "../../io/instruments/column-spec.js";
 import type { ImpedanceSpectrum } from "../../io/instruments/index.js";
 import { readImpedanceFile } from "../../io/instruments/node.js";
 import { OutputDir } from "../../io/output-dir.js";
@@ -33,6 +34,8 @@ const OPTIONS = {
   temperature: { type: "string" },
   "rct-element": { type: "string" },
   spectrum: { type: "string" },
+  columns: { type: "string" },
+  decimal: { type: "string" },
   "drop-inductive": { type: "boolean" },
   multistart: { type: "string" },
   seed: { type: "string" },
@@ -65,6 +68,10 @@ Options:
   --spectrum N|all      which spectrum of a multi-spectrum file (default 1); "all" fits each,
                         seeding every fit from the previous result
   --drop-inductive      fit only points with Im Z < 0 (as impedance.py's ignoreBelowX)
+  --columns MAP         map columns of a table by hand, with units the header lacks:
+                        frequency=Freq(kHz),zreal=Re,zimag=Im(Ohm) (or #k for the k-th column)
+  --decimal , | .       decimal separator of a text table (default: detected; "," needs ";" or
+                        tab between fields)
   --multistart N        N extra seeded starts, 0 to 1000 (log-uniform ×10^±1 around the guess)
   --seed S              seed of the multi-start (default 1)
   --out DIR             write params.csv, params.json, fit.csv, nyquist.svg, bode.svg
@@ -72,9 +79,9 @@ Options:
   --force               replace a non-empty --out directory
   --json                print the results as JSON on stdout
 
-Example:
-  cathodelab fit eis data.mpt --circuit "R0-p(R1,C1)-p(R2-Wo1,C2)" \\
-      --guess 0.01,0.01,100,0.01,0.05,100,1 --area 1cm2 --rct-element R2 --out fit1`;
+Example (a simulated 26.5 µm NMC333 particle at 3.9 V, made by scripts/make-examples.ts):
+  cathodelab fit eis examples/eis.csv --circuit "R0-p(R1,CPE1)-p(R2-Wsph1,CPE2)" \\
+      --area 22.06e-6cm2 --rct-element R1 --out fit1`;
 
 function parseNumberList(text: string, field: string): number[] {
   return text.split(",").map((s, i) => {
@@ -412,8 +419,12 @@ export const command: Command = {
     const multiStart = integerOption(values, "multistart", 0, 1000) ?? 0;
     const seed = integerOption(values, "seed", 0, 2 ** 31 - 1) ?? 1;
 
-    const all = readImpedanceFile(file);
+    const all = readImpedanceFile(
+      file,
+      readerFlags(stringOption(values, "columns"), stringOption(values, "decimal")),
+    );
     if (all.length === 0) throw new InputError("no impedance spectrum in the file", { file });
+    for (const note of new Set(all.flatMap((s) => s.notes ?? []))) ctx.stderr(`note: ${file}: ${note}\n`);
     const which = stringOption(values, "spectrum") ?? "1";
     let chosen: ImpedanceSpectrum[];
     if (which === "all") chosen = all;

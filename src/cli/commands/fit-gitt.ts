@@ -8,6 +8,7 @@ import { fitGittPulseFullModel } from "../../analysis/gitt/full-model.js";
 import { analyzeGitt, type GittPulse } from "../../analysis/gitt/index.js";
 import { InputError } from "../../errors.js";
 import { toCsv, toJson } from "../../io/csv.js";
+import { readerFlags } from "../../io/instruments/column-spec.js";
 import { readTimeSeriesFile } from "../../io/instruments/node.js";
 import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
@@ -24,6 +25,8 @@ const OPTIONS = {
   threshold: { type: "string" },
   "ir-method": { type: "string" },
   "current-sign": { type: "string" },
+  columns: { type: "string" },
+  decimal: { type: "string" },
   "full-model": { type: "boolean" },
   out: { type: "string" },
   json: { type: "boolean" },
@@ -48,14 +51,18 @@ Options:
   --threshold I          |current| separating pulses from rests (default 5 % of the maximum)
   --ir-method M          sqrt (default: √t back-extrapolation) or first-sample
   --current-sign S       +1 (default) or -1 to flip the file's current sign
+  --columns MAP          map columns of a table by hand, with units the header lacks:
+                         time=Time(s),current=Current(mA),voltage=Voltage(V) (#k: column k)
+  --decimal , | .        decimal separator of a text table (default: detected; "," needs ";"
+                         or tab between fields)
   --full-model           also fit each pulse + rest with the single-particle model (needs
                          --material for the OCV; sphere only): D and the series resistance
   --out DIR              write gitt.csv, gitt.json, gitt.svg
   --force                replace a non-empty --out directory
   --json                 print the per-pulse table as JSON on stdout
 
-Example:
-  cathodelab fit gitt gitt.mpt --radius 5um --material NMC622 --initial-x 1 --out gitt1`;
+Example (a simulated EC-Lab export, made by scripts/make-examples.ts):
+  cathodelab fit gitt examples/gitt.mpt --radius 5um --material NMC622 --initial-x 1 --out gitt1`;
 
 const COLUMNS = [
   "pulse",
@@ -184,7 +191,11 @@ export const command: Command = {
         expected: "+1 or -1",
       });
     }
-    const series = readTimeSeriesFile(file, { currentSign: signText === "-1" ? -1 : 1 });
+    const series = readTimeSeriesFile(file, {
+      currentSign: signText === "-1" ? -1 : 1,
+      ...readerFlags(stringOption(values, "columns"), stringOption(values, "decimal")),
+    });
+    for (const note of series.notes ?? []) ctx.stderr(`note: ${file}: ${note}\n`);
     if (!series.voltage) {
       throw new InputError("the file has no voltage column", {
         file,

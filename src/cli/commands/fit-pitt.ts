@@ -15,6 +15,7 @@ import {
 import { T_REF } from "../../constants.js";
 import { InputError } from "../../errors.js";
 import { columnsToCsv, toCsv, toJson } from "../../io/csv.js";
+import { readerFlags } from "../../io/instruments/column-spec.js";
 import type { TimeSeries } from "../../io/instruments/index.js";
 import { readTimeSeriesFile } from "../../io/instruments/node.js";
 import { OutputDir } from "../../io/output-dir.js";
@@ -37,6 +38,8 @@ const OPTIONS = {
   temperature: { type: "string" },
   weighting: { type: "string" },
   "current-sign": { type: "string" },
+  columns: { type: "string" },
+  decimal: { type: "string" },
   steps: { type: "boolean" },
   "min-step": { type: "string" },
   "initial-x": { type: "string" },
@@ -65,6 +68,10 @@ Options:
   --temperature T       default 298.15K
   --weighting W         relative (default) or absolute
   --current-sign S      +1 (default) or -1 to flip the file's current sign
+  --columns MAP         map columns of a table by hand, with units the header lacks:
+                        time=Time(s),current=Current(mA),voltage=Voltage(V) (#k: column k)
+  --decimal , | .       decimal separator of a text table (default: detected; "," needs ";"
+                        or tab between fields)
   --steps               the file is a whole PITT record (time, current, voltage): split it at
                         the potential steps and fit each; for a sphere without --dUdc/--dUdx,
                         |dU/dc| per step = |ΔV|·F·V_p/|ΔQ| from the step itself
@@ -75,9 +82,9 @@ Options:
   --force               replace a non-empty --out directory
   --json                print the results as JSON on stdout
 
-Examples:
-  cathodelab fit pitt step.csv --radius 13.25um --dUdx 1.2V --material NMC333 --out pitt1
-  cathodelab fit pitt pitt-record.mpt --steps --radius 13.25um --material NMC333 --out pitt-all`;
+Examples (files made by scripts/make-examples.ts):
+  cathodelab fit pitt examples/pitt-transient.csv --radius 13.25um --dUdx 1.2V --material NMC333 --out pitt1
+  cathodelab fit pitt examples/pitt-steps.csv --steps --radius 13.25um --material NMC333 --out pitt-all`;
 
 function optionalQuantity(
   values: Record<string, unknown>,
@@ -281,7 +288,11 @@ export const command: Command = {
     const tMin = optionalQuantity(values, "t-min", "time", false);
     const tMax = optionalQuantity(values, "t-max", "time");
 
-    const series = readTimeSeriesFile(file, { currentSign: signText === "-1" ? -1 : 1 });
+    const series = readTimeSeriesFile(file, {
+      currentSign: signText === "-1" ? -1 : 1,
+      ...readerFlags(stringOption(values, "columns"), stringOption(values, "decimal")),
+    });
+    for (const note of series.notes ?? []) ctx.stderr(`note: ${file}: ${note}\n`);
     if (values.steps === true) {
       return runSteps(ctx, values, file, series, {
         radius: L,

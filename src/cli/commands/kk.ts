@@ -6,6 +6,7 @@ import { basename } from "node:path";
 import { type LinKKResult, linKK } from "../../analysis/eis/linkk.js";
 import { InputError } from "../../errors.js";
 import { columnsToCsv, toJson } from "../../io/csv.js";
+import { readerFlags } from "../../io/instruments/column-spec.js";
 import type { ImpedanceSpectrum } from "../../io/instruments/index.js";
 import { readImpedanceFile } from "../../io/instruments/node.js";
 import { OutputDir } from "../../io/output-dir.js";
@@ -15,6 +16,8 @@ import { type Command, parseOptions, stringOption } from "../command.js";
 
 const OPTIONS = {
   spectrum: { type: "string" },
+  columns: { type: "string" },
+  decimal: { type: "string" },
   threshold: { type: "string" },
   mu: { type: "string" },
   capacitance: { type: "string" },
@@ -35,6 +38,10 @@ residuals (Z - Z_KK)/|Z|. PASS when every residual is within the threshold.
 
 Options:
   --spectrum N|all      which spectrum of a multi-spectrum file (default all)
+  --columns MAP         map columns of a table by hand, with units the header lacks:
+                        frequency=Freq(kHz),zreal=Re,zimag=Im(Ohm) (or #k for the k-th column)
+  --decimal , | .       decimal separator of a text table (default: detected; "," needs ";" or
+                        tab between fields)
   --threshold X         pass level on max |residual|, e.g. 0.5% or 0.005 (default 0.5%)
   --mu C                mu cutoff (default 0.85)
   --capacitance auto|yes|no   series capacitance in the KK model (default auto: the better fit)
@@ -49,7 +56,7 @@ Options:
 Exit code 0 whether the data pass or fail the test (the verdict is in the output).
 
 Example:
-  cathodelab kk data.mpt --out kk1`;
+  cathodelab kk examples/eis.csv --out kk1`;
 
 function summary(r: LinKKResult, s: ImpedanceSpectrum, file: string) {
   return {
@@ -148,8 +155,12 @@ export const command: Command = {
       });
     }
 
-    const all = readImpedanceFile(file);
+    const all = readImpedanceFile(
+      file,
+      readerFlags(stringOption(values, "columns"), stringOption(values, "decimal")),
+    );
     if (all.length === 0) throw new InputError("no impedance spectrum in the file", { file });
+    for (const note of new Set(all.flatMap((s) => s.notes ?? []))) ctx.stderr(`note: ${file}: ${note}\n`);
     const which = stringOption(values, "spectrum") ?? "all";
     let chosen: ImpedanceSpectrum[];
     if (which === "all") chosen = all;

@@ -86,3 +86,14 @@ export function parseDecimalOption(text: string, field = "--decimal"): "." | ","
   if (t === "," || t === "comma") return ",";
   throw new InputError(`unknown decimal separator "${text}"`, { field, value: text, expected: '"." or ","' });
 }
+
+/** Reader options from the text of the CLI flags `--columns` and `--decimal` (absent: undefined). */
+export function readerFlags(
+  columns: string | undefined,
+  decimal: string | undefined,
+): { columns?: ColumnMapping; decimal?: "." | "," } {
+  return {
+    ...(columns !== undefined ? { columns: parseColumnSpec(columns) } : {}),
+    ...(decimal !== undefined ? { decimal: parseDecimalOption(decimal) } : {}),
+  };
+}

@@ -31,7 +31,7 @@ export {
 } from "./biologic-mpr.js";
 export { MPR_COLUMNS, MPR_FLAGS } from "./biologic-mpr-columns.js";
 export { parseBiologicMptImpedance, parseBiologicMptTimeSeries } from "./biologic-mpt.js";
-export { parseColumnSpec, parseDecimalOption } from "./column-spec.js";
+export { parseColumnSpec, parseDecimalOption, readerFlags } from "./column-spec.js";
 export { parseCsvImpedance, parseCsvTimeSeries } from "./csv-table.js";
 export { detectCyclerCsv, parseArbinCsv, parseNewareCsv } from "./cyclers.js";
 export { parseGamryImpedance, parseGamryTimeSeries } from "./gamry-dta.js";
