@@ -185,6 +185,61 @@ export class PittModel {
   }
 }
 
+/** Largest accepted ratio of the fitted step charge to the charge passed in the record. */
+const MAX_EXTRAPOLATION = 20;
+
+/**
+ * Throw an InputError unless (t, I) looks like the current after one potential step: one sign
+ * (opposite-sign points carry under 10 % of Σ|I|), no second rise (after falling below 10 % of
+ * the peak, |I| stays below 50 % of it) and a magnitude that falls (the mean |I| of the last
+ * quarter of the points is at least 2 % below the mean of the first quarter).
+ */
+function checkLooksLikeTransient(t: Float64Array, y: Float64Array, sign: number): void {
+  const m = y.length;
+  let total = 0;
+  let opposite = 0;
+  for (let k = 0; k < m; k++) {
+    total += Math.abs(y[k]);
+    if (y[k] * sign < 0) opposite += Math.abs(y[k]);
+  }
+  const expected =
+    "a current transient of one sign that decays after a potential step (time from the step, current)";
+  if (opposite > 0.1 * total) {
+    throw new InputError(
+      `the data do not look like a PITT transient: ${((100 * opposite) / total).toFixed(0)} % of the current has the opposite sign`,
+      { field: "current", expected },
+    );
+  }
+  // one step: once the current has decayed below 10 % of its peak it does not rise past 50 %
+  // again (a GITT record or several PITT steps do)
+  let peak = 0;
+  for (let k = 0; k < m; k++) peak = Math.max(peak, Math.abs(y[k]));
+  let decayed = false;
+  for (let k = 0; k < m; k++) {
+    const a = Math.abs(y[k]);
+    if (a < 0.1 * peak) decayed = true;
+    else if (decayed && a > 0.5 * peak) {
+      throw new InputError(
+        `the data do not look like a single PITT transient: the current decays below 10 % of its peak and rises again to ${((100 * a) / peak).toFixed(0)} % at t = ${t[k].toPrecision(4)} s (several steps or current pulses?)`,
+        { field: "current", expected: `${expected}; a record with several steps: fit pitt --steps` },
+      );
+    }
+  }
+  const q = Math.max(2, Math.floor(m / 4));
+  let early = 0;
+  let late = 0;
+  for (let k = 0; k < q; k++) {
+    early += Math.abs(y[k]) / q;
+    late += Math.abs(y[m - 1 - k]) / q;
+  }
+  if (!(late < 0.98 * early)) {
+    throw new InputError(
+      `the data do not look like a PITT transient: the current does not decay (mean |I| ${late.toPrecision(3)} at the end against ${early.toPrecision(3)} at the start, t = ${t[0].toPrecision(3)}…${t[m - 1].toPrecision(3)} s)`,
+      { field: "current", expected },
+    );
+  }
+}
+
 /**
  * Fit a PITT current transient. `time` [s] from the potential step, `current` [A] (either
  * sign; anodic positive by the project convention). Throws InputError for unusable input.
@@ -238,6 +293,7 @@ export function fitPitt(
   for (let k = 1; k < m; k++) integral += 0.5 * (y[k] + y[k - 1]) * (t[k] - t[k - 1]);
   if (!(maxAbs > 0)) throw new InputError("the current is zero everywhere", { field: "current" });
   const sign = integral >= 0 ? 1 : -1;
+  checkLooksLikeTransient(t, y, sign);
 
   const givenBaseline = typeof options.baseline === "number" ? options.baseline : 0;
   const fitBaseline = options.baseline === "free";
@@ -448,6 +504,18 @@ export function fitPitt(
       "the fit ended on a parameter bound (B in 1e-5…1e5 or D within e^±20 of the decay-rate estimate)",
     );
   if (!fit.converged) notes.push(`least squares did not converge: ${fit.message}`);
+  // a transient that decays within the record passes most of its step charge there; a fit
+  // that extrapolates far beyond the charge recorded has fitted something else (an impedance
+  // table read as time and current gave ΔQ = 3e6 C from 3e3 C recorded)
+  if (!qFixed && Math.abs(Qq.value) > MAX_EXTRAPOLATION * Math.abs(integral)) {
+    throw new InputError(
+      `the data do not look like a PITT transient: the fit extrapolates a step charge of ${fmt(Qq.value)} C, ${fmt(Math.abs(Qq.value / integral))} times the ${fmt(integral)} C passed in the record`,
+      {
+        field: "current",
+        expected: `a current transient that decays after a potential step, recorded until it has passed at least 1/${MAX_EXTRAPOLATION} of the step charge (or give the step charge)`,
+      },
+    );
+  }
   const tau = (L * L) / D.value;
   const tSpan = t[m - 1];
   if (tSpan < 0.05 * tau)
