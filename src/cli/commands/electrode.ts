@@ -546,7 +546,6 @@ function sweepTable(rows: SweepRow[]) {
       chargeCapacity1_mAh: s?.cycles[0]?.chargeCapacity_mAh ?? null,
       dischargeCapacity1_mAh: s?.cycles[0]?.dischargeCapacity_mAh ?? null,
       steps: s?.solver.acceptedSteps ?? null,
-      wall_s: r.wallSeconds ?? null,
     };
   });
 }
@@ -607,17 +606,29 @@ export const command: Command = {
         bar.finish();
         const table = sweepTable(rows);
         if (out) {
+          // wall times only in timing.json: sweep.csv/sweep.json are byte-identical on a rerun
           out.write("sweep.csv", toCsv(Object.keys(table[0]), table, { allowMissing: true }));
-          out.write("sweep.json", toJson({ command: ["cathodelab", "electrode", ...argv], key, rows }));
+          out.write(
+            "sweep.json",
+            toJson({
+              command: ["cathodelab", "electrode", ...argv],
+              key,
+              rows: rows.map(({ wallSeconds: _, ...r }) => r),
+            }),
+          );
+          out.write(
+            "timing.json",
+            toJson({ key, wall_s: rows.map((r) => [r.value, r.wallSeconds ?? null]) }),
+          );
           out.commit();
         }
         if (values.json === true) ctx.stdout(toJson({ key, rows: table }));
         else {
           ctx.stdout(`${key.padEnd(22)} loss     IQR(1st)  IQR(2nd)  ratio   wall\n`);
-          for (const t of table) {
+          for (const [i, t] of table.entries()) {
             const f = (v: unknown, d = 4) => (typeof v === "number" ? v.toFixed(d) : "n/a");
             ctx.stdout(
-              `${String(t[key]).padEnd(22)} ${f(t.firstCycleLoss, 3)}    ${f(t.firstChargeOnsetSocIqr)}    ${f(t.secondChargeOnsetSocIqr)}    ${f(t.synchronyRatio, 2)}    ${f(t.wall_s, 1)} s${t.ok ? "" : `  error: ${t.error}`}\n`,
+              `${String(t[key]).padEnd(22)} ${f(t.firstCycleLoss, 3)}    ${f(t.firstChargeOnsetSocIqr)}    ${f(t.secondChargeOnsetSocIqr)}    ${f(t.synchronyRatio, 2)}    ${f(rows[i].wallSeconds, 1)} s${t.ok ? "" : `  error: ${t.error}`}\n`,
             );
           }
           if (out) ctx.stdout(`wrote ${out.files.length} files to ${out.target}\n`);
@@ -634,10 +645,9 @@ export const command: Command = {
       const wall = (performance.now() - t0) / 1000;
       bar.finish();
       if (out) {
-        writeElectrodeOutputs(out, study, {
-          command: ["cathodelab", "electrode", ...argv],
-          wallSeconds: wall,
-        });
+        writeElectrodeOutputs(out, study, { command: ["cathodelab", "electrode", ...argv] });
+        // the wall time only here: summary.json is byte-identical on a rerun
+        out.write("timing.json", toJson({ wall_s: wall }));
         out.commit();
       }
       if (values.json === true) ctx.stdout(toJson({ ...study.summary, wallSeconds: wall }));
