@@ -109,6 +109,17 @@ function histogramInRange(d: VoxelArray, [lo, hi]: [number, number], nbins: numb
   return { counts, centers, float32: f32 };
 }
 
+/** Otsu arithmetic. */
+export interface OtsuOptions {
+  /**
+   * 'skimage' (default): scikit-image ≥ 0.20's float32 cumulative counts, so results match
+   * scikit-image and the published pipelines built on it voxel for voxel. 'float64': the exact
+   * optimum of the between-class variance; above 2²⁴ voxels the float32 cumulative counts lose
+   * integers and the two can differ by a few grey levels (18569 vs 18559 on a 384³ uint16 volume).
+   */
+  arithmetic?: "skimage" | "float64";
+}
+
 /**
  * Otsu threshold of a histogram (first maximum of the between-class variance).
  * Arithmetic follows scikit-image 0.26 `threshold_otsu` exactly: the counts are float32, so the
@@ -117,13 +128,15 @@ function histogramInRange(d: VoxelArray, [lo, hi]: [number, number], nbins: numb
  * near-ties this can move the threshold by a few grey levels, e.g. 31248 vs 31253 on the UCL
  * XCT slice.)
  */
-export function otsuFromHistogram(h: Histogram): number {
+export function otsuFromHistogram(h: Histogram, options: OtsuOptions = {}): number {
   const { counts, centers } = h;
   const n = counts.length;
   if (n === 1) return centers[0];
-  const f = Math.fround;
+  const exact = options.arithmetic === "float64";
+  const id = (x: number) => x;
+  const f = exact ? id : Math.fround;
   // float32 images: bin centres are float32, so counts·centres and the means are float32 too
-  const g = h.float32 ? Math.fround : (x: number) => x;
+  const g = h.float32 && !exact ? Math.fround : id;
   const w1 = new Float64Array(n);
   const m1 = new Float64Array(n);
   let cw = 0;
@@ -164,11 +177,14 @@ export function otsuFromHistogram(h: Histogram): number {
  * A constant image returns its value.
  * @param nbins bins for float images (default 256); integer images use one bin per integer
  */
-export function thresholdOtsu(input: Volume | VoxelArray, options: { nbins?: number } = {}): number {
+export function thresholdOtsu(
+  input: Volume | VoxelArray,
+  options: { nbins?: number } & OtsuOptions = {},
+): number {
   const d = dataOf(input);
   const r = range(d);
   if (r[0] === r[1]) return r[0];
-  return otsuFromHistogram(histogramInRange(d, r, options.nbins ?? 256));
+  return otsuFromHistogram(histogramInRange(d, r, options.nbins ?? 256), options);
 }
 
 /**

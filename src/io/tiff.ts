@@ -17,7 +17,7 @@
  * size.
  */
 
-import { inflateSync, unzlibSync } from "fflate";
+import { Inflate, Unzlib } from "fflate";
 import { InputError } from "../errors.js";
 import type { Volume, VoxelArray, VoxelType } from "../imaging/volume.js";
 import { voxelTypeOf } from "../imaging/volume.js";
@@ -48,6 +48,30 @@ export interface ReadTiffOptions {
    * ImageJ). Halves peak memory for big stacks; the volume then shares memory with `bytes`.
    */
   zeroCopy?: boolean;
+  /**
+   * Largest voxel array the reader will allocate [bytes] (default 4 GiB). Declared sizes are
+   * checked against it, and against what the file's bytes can hold, before anything is allocated.
+   */
+  maxBytes?: number;
+  /** ImageJ hyperstacks: the channel to read (1-based, as ImageJ); required when channels > 1. */
+  channel?: number;
+  /** ImageJ hyperstacks: the time frame to read (1-based); required when frames > 1. */
+  frame?: number;
+}
+
+/** Default memory budget of `readTiff` [bytes]. */
+export const TIFF_DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Largest decoded/stored byte ratio of each compression: Deflate 1032:1 (RFC 1951: a 258-byte
+ * match costs at least 2 bits), PackBits 64:1 (2 bytes → 128), LZW ≈ 4096 bytes per 9-bit code
+ * (TIFF 6.0 §13: strings of at most 4096 bytes), none 1:1.
+ */
+function maxExpansion(compression: number): number {
+  if (compression === 1) return 1;
+  if (compression === 32773) return 64;
+  if (compression === 5) return 3641;
+  return 1032;
 }
 
 const TAG = {
@@ -71,6 +95,8 @@ const TAG = {
   TileOffsets: 324,
   TileByteCounts: 325,
   SampleFormat: 339,
+  ImageDepth: 32997,
+  TileDepth: 32998,
 } as const;
 
 interface Ifd {
@@ -91,6 +117,9 @@ interface Ifd {
   yRes?: number;
   resUnit: number;
   photometric: number;
+  /** SGI volumetric TIFF: ImageDepth and TileDepth (1 when absent). */
+  imageDepth: number;
+  tileDepth: number;
 }
 
 const TYPE_SIZE: Record<number, number> = {
@@ -278,6 +307,8 @@ function readIfd(r: Reader, at: number): { ifd: Ifd; next: number } {
     yRes: tags.has(TAG.YResolution) ? one(TAG.YResolution, 0) : undefined,
     resUnit: one(TAG.ResolutionUnit, 2),
     photometric: one(TAG.Photometric, 1),
+    imageDepth: one(TAG.ImageDepth, 1),
+    tileDepth: one(TAG.TileDepth, 1),
   };
   return { ifd, next };
 }
@@ -332,6 +363,13 @@ function checkPage(ifd: Ifd, page: number, file?: string): void {
   }
   if (ifd.photometric === 3)
     throw new InputError("palette TIFF images are not supported", { ...where, expected: "greyscale" });
+  if (ifd.imageDepth !== 1 || ifd.tileDepth !== 1) {
+    throw new InputError("volumetric TIFF tiles (ImageDepth/TileDepth tags) are not supported", {
+      ...where,
+      value: `ImageDepth ${ifd.imageDepth}, TileDepth ${ifd.tileDepth}`,
+      expected: "one 2-D page per slice (save the stack as pages, e.g. with tifffile or ImageJ)",
+    });
+  }
   const c = ifd.compression;
   if (!(c === 1 || c === 5 || c === 8 || c === 32946 || c === 32773)) {
     throw new InputError(`unsupported TIFF compression ${COMPRESSION_NAMES[c] ?? c}`, {
@@ -523,6 +561,7 @@ function decompress(
   c: number,
   src: Uint8Array,
   scratch: Uint8Array,
+  expectBytes: number,
   file: string | undefined,
   page: number,
 ): number {
@@ -536,14 +575,54 @@ function decompress(
     if (c === 5) return lzwDecode(src, scratch);
     // Deflate: zlib-wrapped per TIFF; fall back to raw deflate.
     const isZlib = src.length >= 2 && (src[0] & 0x0f) === 8 && ((src[0] << 8) | src[1]) % 31 === 0;
-    const res = isZlib ? unzlibSync(src, { out: scratch }) : inflateSync(src, { out: scratch });
-    return res.length;
+    return inflateBounded(src, scratch, isZlib, expectBytes, file, page);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`corrupt compressed TIFF data (${(e as Error).message})`, {
       file,
       field: `page ${page}`,
     });
   }
+}
+
+/** Input bytes pushed to the inflater at a time: at most 1032 × this (≈ 17 MB) comes out per push. */
+const INFLATE_CHUNK = 16384;
+
+/**
+ * Inflate into `out`, stopping as soon as the output passes the `limit` the header declares
+ * (a Deflate bomb then costs one chunk of work, not its full expansion). Returns bytes written.
+ */
+function inflateBounded(
+  src: Uint8Array,
+  out: Uint8Array,
+  zlib: boolean,
+  limit: number,
+  file: string | undefined,
+  page: number,
+): number {
+  let o = 0;
+  let over = false;
+  const onData = (chunk: Uint8Array) => {
+    const room = Math.min(out.length, limit) - o;
+    if (chunk.length > room) over = true;
+    const n = Math.min(room, chunk.length);
+    if (n > 0) out.set(n === chunk.length ? chunk : chunk.subarray(0, n), o);
+    o += n;
+  };
+  const stream = zlib ? new Unzlib(onData) : new Inflate(onData);
+  for (let i = 0; i < src.length && !over; i += INFLATE_CHUNK) {
+    const end = Math.min(src.length, i + INFLATE_CHUNK);
+    stream.push(src.subarray(i, end), end === src.length);
+  }
+  if (over) {
+    throw new InputError("compressed TIFF strip expands beyond the size its header declares", {
+      file,
+      field: `page ${page}`,
+      value: `more than ${limit} bytes`,
+      expected: `${limit} bytes (ImageWidth × RowsPerStrip × BitsPerSample/8)`,
+    });
+  }
+  return o;
 }
 
 function swapBytes(buf: Uint8Array, n: number, size: number): void {
@@ -644,21 +723,62 @@ export function readTiff(
   }
   const ij = parseImageJDescription(f.description);
   // ImageJ writes big stacks (> 4 GiB) with a single IFD and contiguous uncompressed pages.
-  let nz = ifds.length;
+  let stored = ifds.length;
   let contiguous = false;
   const ijImages = ij?.images !== undefined ? Number(ij.images) : 0;
   if (ifds.length === 1 && ijImages > 1 && f.compression === 1 && f.offsets.length === 1) {
-    nz = ijImages;
+    stored = ijImages;
     contiguous = true;
   }
+  const pages = selectPages(ij, stored, options, file);
+  const nz = pages.length;
+  const identity = pages.every((p, k) => p === k);
   const bps = f.bits / 8;
   const ny = f.height;
   const nx = f.width;
   const plane = nx * ny;
   const total = plane * nz;
+  // declared sizes against the memory budget and against what the file can hold, before any
+  // allocation (a 186-byte header may claim 100000 × 100000 pixels)
+  const budget = options.maxBytes ?? TIFF_DEFAULT_MAX_BYTES;
+  if (total * bps > budget) {
+    throw new InputError("TIFF declares more voxels than the memory budget allows", {
+      file,
+      value: `${nz} × ${ny} × ${nx} × ${bps} bytes = ${total * bps} bytes`,
+      expected: `at most ${budget} bytes (maxBytes)`,
+    });
+  }
+  if (contiguous) r.need(f.offsets[0], plane * bps * stored, `${stored} contiguous ImageJ pages`);
+  else {
+    for (const p of pages) {
+      const g = ifds[p];
+      const across = Math.ceil(nx / g.tileWidth);
+      const down = Math.ceil(ny / g.tileLength);
+      const tiledPage = g.tileWidth !== nx;
+      const grow = maxExpansion(g.compression);
+      for (let t = 0; t < across * down; t++) {
+        const rows = tiledPage
+          ? g.tileLength
+          : Math.min(g.tileLength, ny - Math.floor(t / across) * g.tileLength);
+        const expect = g.tileWidth * rows * bps;
+        const cnt = g.byteCounts[t];
+        r.need(g.offsets[t], cnt, `page ${p} ${tiledPage ? "tile" : "strip"} ${t}`);
+        if (cnt * grow < expect) {
+          throw new InputError("TIFF declares more pixels than its stored bytes can hold", {
+            file,
+            field: `page ${p} ${tiledPage ? "tile" : "strip"} ${t}`,
+            value: `${cnt} stored bytes (compression ${g.compression}, at most ${grow}:1)`,
+            expected: `${expect} decoded bytes`,
+          });
+        }
+      }
+    }
+  }
   const swap = r.le !== NATIVE_LE && bps > 1;
   const start =
-    options.zeroCopy && !swap && kind !== "int8" ? contiguousStart(ifds, contiguous, nx, bps, plane) : -1;
+    options.zeroCopy && identity && !swap && kind !== "int8"
+      ? contiguousStart(ifds, contiguous, nx, bps, plane)
+      : -1;
   const view = start >= 0 && (bytes.byteOffset + start) % bps === 0 && start + total * bps <= bytes.length;
   const out = view
     ? new Uint8Array(bytes.buffer, bytes.byteOffset + start, total * bps)
@@ -667,21 +787,23 @@ export function readTiff(
   if (view) {
     // voxels are used in place
   } else if (contiguous) {
-    const len = total * bps;
-    r.need(f.offsets[0], len, `${nz} contiguous ImageJ pages`);
-    out.set(bytes.subarray(f.offsets[0], f.offsets[0] + len));
-    if (swap) swapBytes(out, len, bps);
+    const pb = plane * bps;
+    pages.forEach((p, k) =>
+      out.set(bytes.subarray(f.offsets[0] + p * pb, f.offsets[0] + (p + 1) * pb), k * pb),
+    );
+    if (swap) swapBytes(out, total * bps, bps);
   } else {
     let maxTile = 0;
-    for (const g of ifds) maxTile = Math.max(maxTile, g.tileWidth * g.tileLength * bps);
+    for (const p of pages) maxTile = Math.max(maxTile, ifds[p].tileWidth * ifds[p].tileLength * bps);
     const scratch = new Uint8Array(maxTile);
-    for (let p = 0; p < ifds.length; p++) {
+    for (let k = 0; k < pages.length; k++) {
+      const p = pages[k];
       const g = ifds[p];
       const gtw = g.tileWidth;
       const gtl = g.tileLength;
       const across = Math.ceil(nx / gtw);
       const down = Math.ceil(ny / gtl);
-      const pageBase = p * plane * bps;
+      const pageBase = k * plane * bps;
       const tiled = gtw !== nx;
       for (let t = 0; t < across * down; t++) {
         const tx = (t % across) * gtw;
@@ -707,7 +829,7 @@ export function readTiff(
           out.set(src.subarray(0, expectBytes), pageBase + ty * nx * bps);
           continue;
         }
-        const got = decompress(g.compression, src, scratch, file, p);
+        const got = decompress(g.compression, src, scratch, expectBytes, file, p);
         if (got < expectBytes) {
           throw new InputError(
             `truncated TIFF ${tiled ? "tile" : "strip"}: it decodes to fewer bytes than its size`,
@@ -784,6 +906,68 @@ export function readTiff(
       description: f.description,
     },
   };
+}
+
+/**
+ * Pages to read, in z order. ImageJ hyperstacks (`channels=`, `slices=`, `frames=` in the
+ * ImageDescription) store pages channel-fastest, then slice, then frame (ImageJ's default XYCZT
+ * order): page = c + C·(z + Z·t). With several channels or frames one of each must be chosen
+ * (1-based `channel`/`frame`), else the reader refuses rather than flattening them into z.
+ */
+function selectPages(
+  ij: Record<string, string> | null,
+  stored: number,
+  options: ReadTiffOptions,
+  file: string | undefined,
+): number[] {
+  const count = (key: string) => {
+    const v = ij?.[key] !== undefined ? Number(ij[key]) : 1;
+    return Number.isInteger(v) && v >= 1 ? v : 1;
+  };
+  const C = count("channels");
+  const T = count("frames");
+  const all = Array.from({ length: stored }, (_, k) => k);
+  if (C === 1 && T === 1) {
+    if (options.channel !== undefined && options.channel !== 1)
+      throw new InputError("the TIFF has one channel", {
+        file,
+        field: "channel",
+        value: String(options.channel),
+        expected: "1",
+      });
+    if (options.frame !== undefined && options.frame !== 1)
+      throw new InputError("the TIFF has one time frame", {
+        file,
+        field: "frame",
+        value: String(options.frame),
+        expected: "1",
+      });
+    return all;
+  }
+  const Z = ij?.slices !== undefined ? count("slices") : Math.floor(stored / (C * T));
+  if (C * Z * T !== stored) {
+    throw new InputError("ImageJ hyperstack dimensions do not match the page count", {
+      file,
+      value: `channels=${C} slices=${Z} frames=${T} (${C * Z * T} pages)`,
+      expected: `${stored} pages`,
+    });
+  }
+  const pick = (n: number, v: number | undefined, name: "channel" | "frame") => {
+    if (n === 1) return 0;
+    if (v === undefined) {
+      throw new InputError(`the TIFF is an ImageJ hyperstack with ${n} ${name}s`, {
+        file,
+        field: name,
+        expected: `--${name} N (1…${n}) to choose one; the reader does not flatten ${name}s into z`,
+      });
+    }
+    if (!Number.isInteger(v) || v < 1 || v > n)
+      throw new InputError(`invalid ${name}`, { file, field: name, value: String(v), expected: `1…${n}` });
+    return v - 1;
+  };
+  const c = pick(C, options.channel, "channel");
+  const t = pick(T, options.frame, "frame");
+  return Array.from({ length: Z }, (_, z) => c + C * (z + Z * t));
 }
 
 /** Byte offset of page 0 when all pages are uncompressed strips stored back to back, else −1. */

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import {
   applyThreshold,
   imageHistogram,
+  otsuFromHistogram,
   thresholdMultiOtsu,
   thresholdOtsu,
 } from "../../src/imaging/threshold.js";
@@ -84,4 +85,47 @@ test("histogram conventions: integer bins from min to max, float bins with centr
   const v = volumeFrom(new Uint8Array([10, 10, 200, 200, 200]), [1, 5]);
   assert.equal(thresholdOtsu(v), 10);
   assert.deepEqual(Array.from(applyThreshold(v, 10).data), [0, 0, 1, 1, 1]);
+});
+
+test("exact float64 Otsu equals a brute-force float64 scan on a histogram of 1.8·10⁹ counts; the skimage default differs", () => {
+  // two broad modes over 2000 integer levels, counts up to 2·10⁶ per bin: cumulative weights pass
+  // 2²⁴, where skimage's float32 counts round
+  const n = 2000;
+  const counts = new Float64Array(n);
+  const centers = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    centers[k] = k;
+    counts[k] = Math.round(
+      2e6 * Math.exp(-(((k - 600) / 330) ** 2)) +
+        1.4e6 * Math.exp(-(((k - 1350) / 260) ** 2)) +
+        ((k * 7919) % 1013),
+    );
+  }
+  // brute force: σ_B²(t) = w0·w1·(μ0 − μ1)² for every split, float64 sums from scratch each time
+  let best = -1;
+  let bestK = -1;
+  for (let t = 0; t < n - 1; t++) {
+    let w0 = 0;
+    let s0 = 0;
+    let w1 = 0;
+    let s1 = 0;
+    for (let k = 0; k <= t; k++) {
+      w0 += counts[k];
+      s0 += counts[k] * centers[k];
+    }
+    for (let k = t + 1; k < n; k++) {
+      w1 += counts[k];
+      s1 += counts[k] * centers[k];
+    }
+    const v = w0 * w1 * (s0 / w0 - s1 / w1) ** 2;
+    if (v > best * (1 + 1e-15)) {
+      best = v;
+      bestK = t;
+    }
+  }
+  const exact = otsuFromHistogram({ counts, centers }, { arithmetic: "float64" });
+  assert.equal(exact, centers[bestK]);
+  assert.equal(exact, 948);
+  // float32 cumulative counts (scikit-image ≥ 0.20) move the first maximum by one level here
+  assert.equal(otsuFromHistogram({ counts, centers }), 947);
 });

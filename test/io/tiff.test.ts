@@ -52,6 +52,7 @@ function expected(source: string): number[] {
 
 test("TIFF fixtures written by tifffile and Pillow decode voxel-exactly (all types, endians, strips, tiles, codecs)", () => {
   for (const [name, meta] of Object.entries(fx.files)) {
+    if (name === "a_u16_imagej.tif") continue; // a 3-channel hyperstack: see the next tests
     const { volume, info } = readTiff(bytes(name), { file: name });
     const shape = meta.shape.length === 2 ? [1, ...meta.shape] : meta.shape;
     assert.deepEqual([...volume.shape], shape, name);
@@ -70,8 +71,159 @@ test("TIFF fixtures written by tifffile and Pillow decode voxel-exactly (all typ
   }
 });
 
+test("ImageJ hyperstack with channels: refused without a choice, one channel read with channel = k", () => {
+  // tifffile's imagej=True labels a (3, ny, nx) array as channels=3 (not slices): the reader must
+  // not flatten the channels into z
+  assert.throws(
+    () => readTiff(bytes("a_u16_imagej.tif"), { file: "a_u16_imagej.tif" }),
+    (e: unknown) => e instanceof InputError && /hyperstack with 3 channels/.test(e.message),
+  );
+  const plane = fx.shape[1] * fx.shape[2];
+  const all = fx.arrays.u16;
+  for (const k of [1, 2, 3]) {
+    const v = readTiff(bytes("a_u16_imagej.tif"), { channel: k }).volume;
+    assert.deepEqual([...v.shape], [1, fx.shape[1], fx.shape[2]]);
+    assert.deepEqual(Array.from(v.data), all.slice((k - 1) * plane, k * plane));
+  }
+  assert.throws(() => readTiff(bytes("a_u16_imagej.tif"), { channel: 4 }), /invalid channel/);
+  assert.throws(() => readTiff(bytes("a_i16.tif"), { frame: 2 }), /one time frame/);
+});
+
+test("ImageJ hyperstack with channels and frames (C=2, Z=2, T=3): channel 2 of frame 3 are pages 9 and 11", () => {
+  const nz = 12;
+  const v = createVolume([nz, 3, 4], "uint8");
+  for (let i = 0; i < v.data.length; i++) v.data[i] = Math.floor(i / 12);
+  const file = encodeTiff(v, { extra: { channels: 2, frames: 3, hyperstack: "true" } });
+  // encodeTiff wrote slices=12; make it slices=2 (same length) so C·Z·T = 12
+  const text = new TextDecoder("latin1").decode(file);
+  const at = text.indexOf("slices=12\n");
+  assert.ok(at > 0);
+  file.set(new TextEncoder().encode("slices=2\n\n"), at);
+  assert.throws(() => readTiff(file), /hyperstack with 2 channels/);
+  assert.throws(() => readTiff(file, { channel: 1 }), /hyperstack with 3 frames/);
+  const r = readTiff(file, { channel: 2, frame: 3 }).volume;
+  assert.deepEqual([...r.shape], [2, 3, 4]);
+  assert.equal(r.data[0], 9);
+  assert.equal(r.data[12], 11);
+});
+
+test("volumetric tiles (ImageDepth/TileDepth) are refused with a clear error, not read as one slice", () => {
+  const v = createVolume([2, 3, 4], "uint8");
+  const file = encodeTiff(v);
+  // turn every NewSubfileType entry (254, LONG, 1, 0) into ImageDepth (32997, LONG, 1, 4)
+  const pattern = [0xfe, 0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0];
+  let n = 0;
+  for (let i = 0; i + 12 <= file.length; i++) {
+    if (pattern.every((b, k) => file[i + k] === b)) {
+      file.set([0xe5, 0x80, 4, 0, 1, 0, 0, 0, 4, 0, 0, 0], i);
+      n++;
+    }
+  }
+  assert.equal(n, 2);
+  assert.throws(
+    () => readTiff(file, { file: "vol.tif" }),
+    (e: unknown) => e instanceof InputError && /ImageDepth\/TileDepth/.test(e.message),
+  );
+});
+
+/** A one-page, one-strip 8-bit TIFF with the given declared size and strip bytes (little endian). */
+function craftTiff(width: number, height: number, compression: number, strip: Uint8Array): Uint8Array {
+  const tags: [number, number, number][] = [
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, 8],
+    [259, 3, compression],
+    [262, 3, 1],
+    [273, 4, 0], // patched below
+    [277, 3, 1],
+    [278, 4, height],
+    [279, 4, strip.length],
+  ];
+  const ifdAt = 8;
+  const ifdSize = 2 + 12 * tags.length + 4;
+  const stripAt = ifdAt + ifdSize;
+  const out = new Uint8Array(stripAt + strip.length);
+  const dv = new DataView(out.buffer);
+  out.set([0x49, 0x49, 42, 0]);
+  dv.setUint32(4, ifdAt, true);
+  dv.setUint16(ifdAt, tags.length, true);
+  tags.forEach(([tag, type, value], k) => {
+    const o = ifdAt + 2 + 12 * k;
+    dv.setUint16(o, tag, true);
+    dv.setUint16(o + 2, type, true);
+    dv.setUint32(o + 4, 1, true);
+    if (type === 3) dv.setUint16(o + 8, value, true);
+    else dv.setUint32(o + 8, tag === 273 ? stripAt : value, true);
+  });
+  out.set(strip, stripAt);
+  return out;
+}
+
+test("a 186-byte TIFF claiming 100000 × 100000 pixels fails fast with an InputError (budget, then stored bytes)", () => {
+  const file = craftTiff(100000, 100000, 1, new Uint8Array(64));
+  assert.equal(file.length, 186);
+  const t0 = performance.now();
+  assert.throws(
+    () => readTiff(file, { file: "claim.tif" }),
+    (e: unknown) =>
+      e instanceof InputError && /memory budget/.test(e.message) && /claim\.tif/.test(e.message),
+  );
+  // with a budget that allows it, the stored bytes cannot hold it: refused before allocating 10 GB
+  assert.throws(
+    () => readTiff(file, { maxBytes: 1e11 }),
+    (e: unknown) => e instanceof InputError && /stored bytes can hold/.test(e.message),
+  );
+  // the same claim for Deflate (at most 1032:1) is refused too
+  assert.throws(
+    () => readTiff(craftTiff(100000, 1000, 8, new Uint8Array(64)), { maxBytes: 1e11 }),
+    /stored bytes can hold/,
+  );
+  assert.ok(performance.now() - t0 < 1000);
+});
+
+/** Raw Deflate (RFC 1951) of one zero byte and `matches` copies of 258 bytes at distance 1, fixed Huffman. */
+function deflateBomb(matches: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil((3 + 8 + 13 * matches + 7) / 8) + 1);
+  let bit = 0;
+  const put = (value: number, n: number) => {
+    for (let k = 0; k < n; k++, bit++) if ((value >> k) & 1) out[bit >> 3] |= 1 << (bit & 7);
+  };
+  const putCode = (code: number, n: number) => {
+    for (let k = n - 1; k >= 0; k--, bit++) if ((code >> k) & 1) out[bit >> 3] |= 1 << (bit & 7);
+  };
+  put(1, 1); // BFINAL
+  put(1, 2); // BTYPE = 01, fixed Huffman
+  putCode(0b00110000, 8); // literal 0
+  for (let m = 0; m < matches; m++) {
+    putCode(0b11000101, 8); // length symbol 285 = 258 bytes
+    putCode(0, 5); // distance code 0 = 1
+  }
+  putCode(0, 7); // end of block (256)
+  return out.subarray(0, (bit + 7) >> 3);
+}
+
+test("a 1 MB Deflate bomb (expands to 166 MB) in a 64 × 64 strip fails fast with little memory", () => {
+  const bomb = deflateBomb(640000);
+  assert.ok(bomb.length > 1e6 && bomb.length < 1.1e6, `${bomb.length}`);
+  const file = craftTiff(64, 64, 8, bomb);
+  const rss0 = process.memoryUsage().rss;
+  const t0 = performance.now();
+  assert.throws(
+    () => readTiff(file, { file: "bomb.tif" }),
+    (e: unknown) => e instanceof InputError && /expands beyond the size its header declares/.test(e.message),
+  );
+  const ms = performance.now() - t0;
+  assert.ok(ms < 1000, `${ms} ms`);
+  assert.ok(process.memoryUsage().rss - rss0 < 64 * 1024 * 1024);
+  // a well-formed Deflate strip of the declared size still decodes
+  // a well-formed Deflate strip of exactly the declared size (1 literal + one 258-byte copy) decodes
+  const ok = readTiff(craftTiff(259, 1, 8, deflateBomb(1))).volume;
+  assert.equal(ok.data.length, 259);
+  assert.equal(Math.max(...ok.data), 0);
+});
+
 test("ImageJ metadata gives the voxel size in metres", () => {
-  const { volume, info } = readTiff(bytes("a_u16_imagej.tif"));
+  const { volume, info } = readTiff(bytes("a_u16_imagej.tif"), { channel: 1 });
   assert.equal(info.spacingFromFile, true);
   const want = fx.files["a_u16_imagej.tif"].spacing_m as number[];
   // resolution is stored as a rational: relative error ≤ 1e-9
