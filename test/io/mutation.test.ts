@@ -296,7 +296,7 @@ function targets(): Target[] {
 function digest(r: Result): unknown {
   if (Array.isArray(r)) return r.map((s) => [[...s.frequency], [...s.zReal], [...s.zImag]]);
   if ("time" in r) return [[...r.time], [...r.current], r.voltage ? [...r.voltage] : null];
-  return [r.shape, [...(r.data as ArrayLike<number>)]];
+  return [r.shape, Array.from(r.data as ArrayLike<number>)];
 }
 
 describe("mutation test of every reader (seeded; invariants in the file header)", { timeout: 30000 }, () => {

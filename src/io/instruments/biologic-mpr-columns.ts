@@ -2,12 +2,14 @@
  * Column IDs of BioLogic EC-Lab binary data files (`.mpr`, "VMP data" module): ID → name (as
  * EC-Lab prints it in the `.mpt` export) and binary type (little-endian).
  *
- * Sources: the IDs marked `verified: true` were derived here from
- * `yadg__peis.issue_149.mpr` (EC-Lab 11.50) by decoding every row and comparing it with the
- * paired `.mpt` export of the same measurement (the column order of the data module equals the
- * export's first 35 columns; values agree to the printed 8 significant digits). The other
- * entries are facts from public descriptions of the format (column tables published with
- * open-source readers); they could not be checked against a file here.
+ * Sources: the IDs marked `verified: true` were checked here by decoding every row of a real
+ * file and comparing it with the `.mpt` export of the same measurement (values agree to the
+ * printed 8 significant digits): the EC-Lab 11.50 PEIS file now in test/data as
+ * galvani__v1150_PEIS.mpr (35 IDs, column order = the export's first 35 columns), and the
+ * cheminfo CA, CP, CV, LSV, OCV and ZIR files in test/data/eclab (flags, 8, 11, 19, 20, 24,
+ * 123–126, 174, 434, 435, 441, 467, 468). The other entries are facts from public
+ * descriptions of the format (column tables published with open-source readers); they could
+ * not be checked against a file here.
  *
  * Flag IDs (mode, ox/red, error, control changes, Ns changes, counter inc.) are bit fields
  * that share one byte per row, placed where the first of them appears in the ID list.
@@ -37,14 +39,14 @@ export const MPR_COLUMNS: Record<number, MprColumn> = {
   5: { name: "control/V/mA", type: "f32" },
   6: { name: "Ewe/V", type: "f32" },
   7: { name: "dq/mA.h", type: "f64" },
-  8: { name: "I/mA", type: "f32" },
+  8: { name: "I/mA", type: "f32", verified: V },
   9: { name: "Ece/V", type: "f32" },
-  11: { name: "<I>/mA", type: "f64" },
+  11: { name: "<I>/mA", type: "f64", verified: V },
   13: { name: "(Q-Qo)/mA.h", type: "f64", verified: V },
   16: { name: "Analog IN 1/V", type: "f32" },
   17: { name: "Analog IN 2/V", type: "f32" },
-  19: { name: "control/V", type: "f32" },
-  20: { name: "control/mA", type: "f32" },
+  19: { name: "control/V", type: "f32", verified: V },
+  20: { name: "control/mA", type: "f32", verified: V },
   23: { name: "dQ/mA.h", type: "f64" },
   24: { name: "cycle number", type: "f64", verified: V },
   26: { name: "Rapp/Ohm", type: "f32" },
@@ -69,10 +71,10 @@ export const MPR_COLUMNS: Record<number, MprColumn> = {
   99: { name: "|Zce|/Ohm", type: "f32" },
   100: { name: "Re(Zce)/Ohm", type: "f32" },
   101: { name: "-Im(Zce)/Ohm", type: "f32" },
-  123: { name: "Energy charge/W.h", type: "f64" },
-  124: { name: "Energy discharge/W.h", type: "f64" },
-  125: { name: "Capacitance charge/µF", type: "f64" },
-  126: { name: "Capacitance discharge/µF", type: "f64" },
+  123: { name: "Energy charge/W.h", type: "f64", verified: V },
+  124: { name: "Energy discharge/W.h", type: "f64", verified: V },
+  125: { name: "Capacitance charge/µF", type: "f64", verified: V },
+  126: { name: "Capacitance discharge/µF", type: "f64", verified: V },
   131: { name: "Ns", type: "u16", verified: V },
   163: { name: "|Estack|/V", type: "f32" },
   168: { name: "Rcmp/Ohm", type: "f32" },
@@ -101,13 +103,13 @@ export const MPR_COLUMNS: Record<number, MprColumn> = {
   431: { name: "|Zwe-ce|/Ohm", type: "f32" },
   432: { name: "Re(Zwe-ce)/Ohm", type: "f32" },
   433: { name: "-Im(Zwe-ce)/Ohm", type: "f32" },
-  434: { name: "(Q-Qo)/C", type: "f32" },
-  435: { name: "dQ/C", type: "f32" },
+  434: { name: "(Q-Qo)/C", type: "f32", verified: V },
+  435: { name: "dQ/C", type: "f32", verified: V },
   438: { name: "step time/s", type: "f64" },
   441: { name: "<Ece>/V", type: "f32", verified: V },
   462: { name: "Temperature/°C", type: "f32" },
-  467: { name: "Q charge/discharge/mA.h", type: "f64" },
-  468: { name: "half cycle", type: "u32" },
+  467: { name: "Q charge/discharge/mA.h", type: "f64", verified: V },
+  468: { name: "half cycle", type: "u32", verified: V },
   469: { name: "z cycle", type: "u32" },
   471: { name: "<Ece>/V", type: "f32" },
   473: { name: "THD Ewe/%", type: "f32", verified: V },

@@ -1,29 +1,29 @@
 /**
- * BioLogic EC-Lab binary data files (`.mpr`), written from the byte layout observed in
- * `yadg__peis.issue_149.mpr` (EC-Lab 11.50, SP-300) and checked row by row against its
- * `.mpt` export (see test/io/instruments/biologic-mpr.test.ts).
+ * BioLogic EC-Lab binary data files (`.mpr`), written from the byte layout observed in the
+ * real files of test/data/eclab and test/data/galvani__v1150_PEIS.mpr (data modules of
+ * versions 2, 3 and 11; EC-Lab before and after 11.50) and checked row by row against their
+ * `.mpt` exports (test/io/instruments/biologic-mpr.test.ts).
  *
  * File: the text "BIO-LOGIC MODULAR FILE" + 0x1A, padded to byte 52, then modules back to back.
  * Module header (all integers little-endian u32):
  *   "MODULE" | short name (10 ASCII) | long name (25 ASCII) | …
  *   new format (EC-Lab ≥ 11.50, recognised by 0xFFFFFFFF after the long name):
  *     0xFFFFFFFF | length | reserved | version | date "MM/DD/YY"   → 65-byte header
- *   older format (public descriptions; not verified here):
+ *   older format (EC-Lab < 11.50, the cheminfo and aurora GCPL files):
  *     length | version | date "MM/DD/YY"                            → 57-byte header
  * followed by `length` bytes of content.
  *
- * "VMP data" content (version 11, observed): u32 row count n | u16 column count c |
- * c u16 column IDs (in a 500-slot area) | one byte | n rows. A row packs the columns in ID-list
- * order with the sizes of biologic-mpr-columns.ts; the data start is therefore
- * `length − n·rowSize` (1007 for version 11; 405 and 406 for versions 2 and 3 per public
- * descriptions, where the count is a u8 for version ≤ 2 and the ID area holds 200 slots).
+ * "VMP data" content: u32 row count n | column count c | c u16 column IDs | … | n rows. The
+ * count is one byte (IDs from byte 5) in versions 2 and 3, a u16 (IDs from byte 6) in version
+ * 11. A row packs the columns in ID-list order with the sizes of biologic-mpr-columns.ts; the
+ * data start `length − n·rowSize` is 405 (version 2), 406 (version 3) or 1007 (version 11).
  *
- * "VMP loop" content (observed): u32 k | k u32 row indices where loops start, the last one
- * equal to n (here 5: 0, 21, 42, 63, 84 → four loops, matching the `.mpt` "Loop" lines).
+ * "VMP loop" content: u32 k | k u32 row indices where loops start, the last one equal to n
+ * (galvani v1150_PEIS: 0, 21, 42, 63, 84 → four loops, matching the `.mpt` "Loop" lines).
  *
  * The `.mpr` holds the raw values; EC-Lab's export replaces the EIS quality indicators
- * (THD, NSD, NSR, harmonics) of the first two points of every loop by −1 or 0, so those
- * columns differ there from the `.mpt` while everything else agrees.
+ * (THD, NSD, NSR, harmonics) of the first two points of every loop by −1 or 0, and in the CP
+ * file prints `<Ewe>/V` as 0 from row 4 on, so those columns differ there from the `.mpt`.
  */
 import { InputError } from "../../errors.js";
 import { MPR_COLUMNS, MPR_FLAGS, mprTypeSize } from "./biologic-mpr-columns.js";

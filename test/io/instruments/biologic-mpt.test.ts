@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { InputError } from "../../../src/errors.js";
 import { parseImpedance, parseTimeSeries } from "../../../src/io/instruments/index.js";
-import { readImpedanceFile, readTimeSeriesFile } from "../../../src/io/instruments/node.js";
+import { readImpedanceFile } from "../../../src/io/instruments/node.js";
 import { dataBytes, dataPath, latin1 } from "./data.js";
 
 // Values below are copied from the files' text; parsing the same decimal text gives the same
