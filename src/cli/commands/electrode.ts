@@ -7,7 +7,8 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { extname } from "node:path";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
 import { activationMap, intensityHeatMap, tracesFigure, voltageFigure } from "../../electrode/figures.js";
 import {
   type ParticleList,
@@ -16,6 +17,7 @@ import {
   parseParticleJson,
 } from "../../electrode/import.js";
 import { opticalIntensity } from "../../electrode/optical.js";
+import type { SweepReply } from "../../electrode/sweep-worker.js";
 import { type ElectrodeStudy, type ElectrodeSummary, simulateElectrode } from "../../electrode/simulate.js";
 import { type ElectrodeSpec, studyOptionsFromSpec } from "../../electrode/spec.js";
 import { InputError } from "../../errors.js";
@@ -464,68 +466,33 @@ async function runSweep(
   onDone: (n: number) => void,
 ): Promise<SweepRow[]> {
   const rows: SweepRow[] = new Array(specs.length);
-  // running from TypeScript sources (tsx): the worker needs the tsx loader too
-  const fromSource = import.meta.url.endsWith(".ts");
-  const url = new URL(
-    fromSource ? "../../electrode/sweep-worker.ts" : "../../electrode/sweep-worker.js",
-    import.meta.url,
-  );
-  const spawn = (): Worker => {
-    if (!fromSource) return new Worker(url);
-    // register tsx's ESM hooks inside the worker, then load the TypeScript worker module
-    const api = import.meta.resolve("tsx/esm/api");
-    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-    return new Worker(code, { eval: true });
-  };
-  let next = 0;
-  let done = 0;
+  // a piscina pool of worker threads; from TypeScript sources (tsx) through a shim that
+  // registers tsx in each worker (the same arrangement as src/sweep)
+  const here = fileURLToPath(import.meta.url);
+  const filename = here.endsWith(".ts")
+    ? fileURLToPath(new URL("../../electrode/sweep-worker-source.mjs", import.meta.url))
+    : fileURLToPath(new URL("../../electrode/sweep-worker.js", import.meta.url));
   const n = Math.max(1, Math.min(workers, specs.length));
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      const worker = spawn();
-      try {
-        while (next < specs.length) {
-          const id = next++;
-          const reply = await new Promise<{
-            ok: boolean;
-            summary?: ElectrodeSummary;
-            message?: string;
-            input?: boolean;
-            wallSeconds?: number;
-          }>((resolve, reject) => {
-            const onMessage = (m: {
-              ok: boolean;
-              summary?: ElectrodeSummary;
-              message?: string;
-              wallSeconds?: number;
-            }) => {
-              worker.off("error", onError);
-              resolve(m);
-            };
-            const onError = (e: Error) => {
-              worker.off("message", onMessage);
-              reject(e);
-            };
-            worker.once("message", onMessage);
-            worker.once("error", onError);
-            worker.postMessage({ id, spec: specs[id].spec });
-          });
-          rows[id] = reply.ok
-            ? {
-                key,
-                value: specs[id].value,
-                ok: true,
-                summary: reply.summary,
-                wallSeconds: reply.wallSeconds,
-              }
-            : { key, value: specs[id].value, ok: false, error: reply.message };
-          onDone(++done);
-        }
-      } finally {
-        await worker.terminate();
-      }
-    }),
-  );
+  const pool = new Piscina<ElectrodeSpec, SweepReply>({ filename, minThreads: n, maxThreads: n });
+  let done = 0;
+  try {
+    await Promise.all(
+      specs.map(async ({ value, spec }, id) => {
+        // a crashed worker fails its own variant only
+        const failed = (e: unknown): SweepReply => ({
+          ok: false,
+          message: `worker failed: ${(e as Error).message}`,
+        });
+        const reply = await pool.run(spec).catch(failed);
+        rows[id] = reply.ok
+          ? { key, value, ok: true, summary: reply.summary, wallSeconds: reply.wallSeconds }
+          : { key, value, ok: false, error: reply.message };
+        onDone(++done);
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
   return rows;
 }
 
