@@ -28,6 +28,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./commands/study.js")).command,
   },
   {
+    name: "eis-study",
+    summary: "kinetic study from measured EIS: j0, D, Biot vs OCV with intervals, lin-KK, BPX",
+    load: async () => (await import("./commands/eis-study.js")).command,
+  },
+  {
     name: "demo",
     summary: "the project's main job: the virtual seed-000 study of a 26.5 µm NMC333 particle",
     load: async () => (await import("./commands/demo.js")).command,
