@@ -19,7 +19,7 @@
 import { InputError } from "../errors.js";
 import { distanceTransform } from "./distance.js";
 import { label } from "./label.js";
-import { maskSurfaceArea } from "./marching-cubes.js";
+import { maskPerimeter, maskSurfaceArea } from "./marching-cubes.js";
 import { blackTophat, greyOpening } from "./morphology.js";
 import { radialShellProfile, type ShellProfile } from "./radial-profile.js";
 import { skeletonize } from "./skeleton.js";
@@ -36,6 +36,8 @@ export interface CrackOptions {
    * each particle's voxels: only sensible when every particle is visibly cracked) or 'none'.
    */
   threshold?: number | "otsu-global" | "otsu-particle" | "none";
+  /** Arithmetic of the Otsu thresholds ('skimage' default, or exact 'float64'; see `OtsuOptions`). */
+  otsu?: "skimage" | "float64";
   /** Black top-hat ball radius (voxels); 0 or absent disables the top-hat criterion. */
   tophatRadius?: number;
   /**
@@ -60,28 +62,39 @@ export interface CrackOptions {
   smoothing?: AllenCahnOptions | false;
 }
 
-/** Crack statistics of one particle. Lengths m, areas m², volumes m³. */
+/**
+ * Crack statistics of one particle. Lengths m, areas m², volumes m³.
+ * A 2-D image (nz = 1) gets the planar quantities in the same fields, as `ndim` says: `volume` is
+ * the area [m²], `equivalentDiameter` the circle-equivalent diameter √(4A/π), the "surface areas"
+ * are perimeters [m] (marching squares), `surfaceToVolume` is perimeter/area [1/m] and
+ * `surfaceRatioToSphere` compares with the circle of the same area (4/d). Writers name them so.
+ */
 export interface ParticleCracks {
   label: number;
-  /** Particle (envelope, cracks included) voxels and volume. */
+  /** 3 for a volume, 2 for a single image plane (planar quantities, see above). */
+  ndim: 2 | 3;
+  /** Particle (envelope, cracks included) voxels and volume [m³] (2-D: area [m²]). */
   voxels: number;
   volume: number;
-  /** Equivalent diameter of the envelope (6V/π)^(1/3) [m]. */
+  /** Equivalent diameter of the envelope: sphere (6V/π)^(1/3) [m] (2-D: circle (4A/π)^(1/2)). */
   equivalentDiameter: number;
   crackVoxels: number;
-  /** Crack voxels / particle voxels. */
+  /** Crack voxels / particle voxels (2-D: area fraction). */
   crackVolumeFraction: number;
-  /** Marching-cubes area of the crack mask [m²]. */
+  /** Marching-cubes area of the crack mask [m²] (2-D: marching-squares perimeter [m]). */
   crackSurfaceArea: number;
   /** Threshold used for this particle (grey units; NaN if none). */
   threshold: number;
-  /** Surface area of the solid (particle minus cracks, crack walls included) [m²]. */
+  /** Surface area of the solid (particle minus cracks, crack walls included) [m²] (2-D: perimeter [m]). */
   solidSurfaceArea: number;
-  /** Solid volume [m³]. */
+  /** Solid volume [m³] (2-D: area [m²]). */
   solidVolume: number;
-  /** Solid surface / solid volume [1/m]. */
+  /** Solid surface / solid volume [1/m] (2-D: perimeter / area). */
   surfaceToVolume: number;
-  /** (surface/volume) ÷ (6/d) of the sphere of the same solid volume; 1 for an intact sphere. */
+  /**
+   * (surface/volume) ÷ (6/d) of the sphere of the same solid volume (2-D: (P/A) ÷ (4/d) of the
+   * circle of the same area); 1 for an intact sphere (disc); 0 when no solid is left.
+   */
   surfaceRatioToSphere: number;
   /** Skeleton statistics of the crack network (null when disabled). */
   skeleton: SkeletonSummary | null;
@@ -208,7 +221,7 @@ export function segmentCracks(grey: Volume, particles: Volume, options: CrackOpt
   let globalT = Number.NaN;
   let contrast = Number.NaN;
   if (thrOpt === "otsu-global" || (rTop > 0 && options.tophatThreshold === undefined)) {
-    globalT = thresholdOtsu(grey);
+    globalT = thresholdOtsu(grey, { arithmetic: options.otsu });
     let s0 = 0;
     let n0 = 0;
     let s1 = 0;
@@ -232,7 +245,8 @@ export function segmentCracks(grey: Volume, particles: Volume, options: CrackOpt
   const bb = boxes(particles, maxLabel);
   const cracks = new Uint8Array(nz * ny * nx);
   const [dz, dy, dx] = grey.spacing;
-  const vv = dz * dy * dx;
+  // voxel measure: volume in 3-D, pixel area in 2-D
+  const vv = twoD ? dy * dx : dz * dy * dx;
   const out: ParticleCracks[] = [];
   for (let l = 1; l <= maxLabel; l++) {
     const b = bb[l];
@@ -258,7 +272,7 @@ export function segmentCracks(grey: Volume, particles: Volume, options: CrackOpt
         : thrOpt === "otsu-global"
           ? globalT
           : thrOpt === "otsu-particle"
-            ? thresholdOtsu(Float64Array.from(vals))
+            ? thresholdOtsu(Float64Array.from(vals), { arithmetic: options.otsu })
             : Number.NaN;
     const crack = new Uint8Array(m);
     for (let j = 0; j < m; j++) if (inP[j] && g.data[j] <= t) crack[j] = 1;
@@ -283,14 +297,15 @@ export function segmentCracks(grey: Volume, particles: Volume, options: CrackOpt
     const crackVol: Volume<Uint8Array> = { data: crack, shape: g.shape, spacing: g.spacing };
     const solidVol: Volume<Uint8Array> = { data: solid, shape: g.shape, spacing: g.spacing };
     const particleVol: Volume<Uint8Array> = { data: inP, shape: g.shape, spacing: g.spacing };
-    const crackArea = nC > 0 ? maskSurfaceArea(crackVol) : 0;
-    const solidArea =
-      options.smoothing && typeof options.smoothing === "object"
+    const crackArea = nC > 0 ? (twoD ? maskPerimeter(crackVol) : maskSurfaceArea(crackVol)) : 0;
+    const solidArea = twoD
+      ? maskPerimeter(solidVol)
+      : options.smoothing && typeof options.smoothing === "object"
         ? smoothedSurfaceArea(solidVol, options.smoothing)
         : maskSurfaceArea(solidVol);
     const solidVolume = (nP - nC) * vv;
-    const sv = solidVolume > 0 ? solidArea / solidVolume : Number.NaN;
-    const dSolid = Math.cbrt((6 * solidVolume) / Math.PI);
+    const sv = solidVolume > 0 ? solidArea / solidVolume : 0;
+    const dSolid = twoD ? Math.sqrt((4 * solidVolume) / Math.PI) : Math.cbrt((6 * solidVolume) / Math.PI);
     let skel: SkeletonSummary | null = null;
     if (options.skeleton !== false) {
       const sk = skeletonize(crackVol);
@@ -300,9 +315,10 @@ export function segmentCracks(grey: Volume, particles: Volume, options: CrackOpt
     const volume = nP * vv;
     out.push({
       label: l,
+      ndim: twoD ? 2 : 3,
       voxels: nP,
       volume,
-      equivalentDiameter: Math.cbrt((6 * volume) / Math.PI),
+      equivalentDiameter: twoD ? Math.sqrt((4 * volume) / Math.PI) : Math.cbrt((6 * volume) / Math.PI),
       crackVoxels: nC,
       crackVolumeFraction: nP > 0 ? nC / nP : 0,
       crackSurfaceArea: crackArea,
@@ -310,7 +326,7 @@ export function segmentCracks(grey: Volume, particles: Volume, options: CrackOpt
       solidSurfaceArea: solidArea,
       solidVolume,
       surfaceToVolume: sv,
-      surfaceRatioToSphere: sv / (6 / dSolid),
+      surfaceRatioToSphere: solidVolume > 0 ? sv / ((twoD ? 4 : 6) / dSolid) : 0,
       skeleton: skel,
       radialProfile: radialShellProfile(particleVol, crackVol, shells),
     });

@@ -680,7 +680,12 @@ function binaryChain(
           const mx = mapIndex(x - pads[2], nx, outside === "reflect" ? "reflect" : "constant");
           const i = x + X * (y + Y * z);
           const inside =
-            z >= pads[0] && z < pads[0] + nz && y >= pads[1] && y < pads[1] + ny && x >= pads[2] && x < pads[2] + nx;
+            z >= pads[0] &&
+            z < pads[0] + nz &&
+            y >= pads[1] &&
+            y < pads[1] + ny &&
+            x >= pads[2] &&
+            x < pads[2] + nx;
           if (mz < 0 || my < 0 || mx < 0) a[i] = outside === 1 ? 1 : 0;
           else if (from) a[i] = from.data[mx + nx * (my + ny * mz)] !== 0 ? 1 : 0;
           else if (!inside && outside !== "reflect") a[i] = outside;
@@ -747,7 +752,10 @@ export function binaryErosion(
   radius: number,
   options: BinaryBallOptions = {},
 ): Volume<Uint8Array> {
-  checkRadius(options.physicalRadius ?? radius, options.physicalRadius !== undefined ? "physicalRadius" : "radius");
+  checkRadius(
+    options.physicalRadius ?? radius,
+    options.physicalRadius !== undefined ? "physicalRadius" : "radius",
+  );
   return binaryChain(mask, radius, options.physicalRadius, [
     { op: "erode", outside: erosionOutside(options.border) },
   ]);
@@ -763,7 +771,10 @@ export function binaryDilation(
   radius: number,
   options: BinaryBallOptions = {},
 ): Volume<Uint8Array> {
-  checkRadius(options.physicalRadius ?? radius, options.physicalRadius !== undefined ? "physicalRadius" : "radius");
+  checkRadius(
+    options.physicalRadius ?? radius,
+    options.physicalRadius !== undefined ? "physicalRadius" : "radius",
+  );
   return binaryChain(mask, radius, options.physicalRadius, [
     { op: "dilate", outside: options.border === "reflect" ? "reflect" : 0 },
   ]);
@@ -775,7 +786,10 @@ export function binaryOpening(
   radius: number,
   options: BinaryBallOptions = {},
 ): Volume<Uint8Array> {
-  checkRadius(options.physicalRadius ?? radius, options.physicalRadius !== undefined ? "physicalRadius" : "radius");
+  checkRadius(
+    options.physicalRadius ?? radius,
+    options.physicalRadius !== undefined ? "physicalRadius" : "radius",
+  );
   return binaryChain(mask, radius, options.physicalRadius, [
     { op: "erode", outside: erosionOutside(options.border) },
     { op: "dilate", outside: options.border === "reflect" ? "reflect" : 0 },
@@ -792,7 +806,10 @@ export function binaryClosing(
   radius: number,
   options: BinaryBallOptions = {},
 ): Volume<Uint8Array> {
-  checkRadius(options.physicalRadius ?? radius, options.physicalRadius !== undefined ? "physicalRadius" : "radius");
+  checkRadius(
+    options.physicalRadius ?? radius,
+    options.physicalRadius !== undefined ? "physicalRadius" : "radius",
+  );
   return binaryChain(mask, radius, options.physicalRadius, [
     { op: "dilate", outside: options.border === "reflect" ? "reflect" : 0 },
     { op: "erode", outside: erosionOutside(options.border) },

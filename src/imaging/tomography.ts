@@ -27,6 +27,11 @@ import { type WatershedSplitOptions, watershedSplit } from "./watershed.js";
 export interface TomoAnalysisOptions {
   /** Grey level separating particles from background: a number (foreground > t) or "otsu" (default). */
   threshold?: number | "otsu";
+  /**
+   * Otsu arithmetic: 'skimage' (default, scikit-image ≥ 0.20's float32 counts, so thresholds match
+   * published scikit-image pipelines) or 'float64' (the exact optimum; see `OtsuOptions`).
+   */
+  otsu?: "skimage" | "float64";
   /** Ball radius of the binary closing before hole filling [voxels] (default 2; 0 = none). */
   closingRadius?: number;
   /** Split touching particles by a distance-map watershed (default true). */
@@ -53,12 +58,16 @@ export interface TomoParticle extends ParticleCracks {
 export interface TomoAnalysis {
   /** Threshold used [grey units]. */
   threshold: number;
+  /** How it was chosen: Otsu (with its arithmetic) or given by the user. */
+  thresholdMethod: "otsu-skimage" | "otsu-float64" | "given";
+  /** 3 for a volume, 2 for a single plane (planar quantities; see `ParticleCracks`). */
+  ndim: 2 | 3;
   /** Particle labels (filled envelopes), 1…count. */
   labels: Volume<Int32Array>;
   /** Crack mask. */
   cracks: Volume<Uint8Array>;
   particles: TomoParticle[];
-  /** Totals over all particles: envelope volume, crack volume [m³], crack fraction. */
+  /** Totals over all particles: envelope volume, crack volume [m³] (2-D: areas [m²]), crack fraction. */
   totals: { particleVolume: number; crackVolume: number; crackVolumeFraction: number; count: number };
 }
 
@@ -66,8 +75,9 @@ export interface TomoAnalysis {
 export function analyzeTomogram(grey: Volume, options: TomoAnalysisOptions = {}): TomoAnalysis {
   const n = grey.data.length;
   if (n === 0) throw new InputError("the volume is empty", { field: "volume" });
-  const t =
-    options.threshold === undefined || options.threshold === "otsu" ? thresholdOtsu(grey) : options.threshold;
+  const useOtsu = options.threshold === undefined || options.threshold === "otsu";
+  const arithmetic = options.otsu ?? "skimage";
+  const t = useOtsu ? thresholdOtsu(grey, { arithmetic }) : (options.threshold as number);
   if (!Number.isFinite(t)) throw new InputError("threshold is not a finite number", { field: "threshold" });
   const mask = new Uint8Array(n);
   let any = 0;
@@ -106,7 +116,7 @@ export function analyzeTomogram(grey: Volume, options: TomoAnalysisOptions = {})
   if (count === 0) {
     throw new InputError(`no particle of at least ${minVoxels} voxels was found`, { field: "minVoxels" });
   }
-  const crackResult = segmentCracks(grey, labelVolume, options.cracks);
+  const crackResult = segmentCracks(grey, labelVolume, { otsu: arithmetic, ...options.cracks });
   const props = regionProperties(labelVolume, { intensity: grey, surfaceArea: false });
   const byLabel = new Map(props.map((p) => [p.label, p]));
   const axisIndex = options.collector ? { z: 0, y: 1, x: 2 }[options.collector.axis] : -1;
@@ -126,13 +136,16 @@ export function analyzeTomogram(grey: Volume, options: TomoAnalysisOptions = {})
   });
   let particleVolume = 0;
   let crackVolume = 0;
-  const voxelVolume = grey.spacing[0] * grey.spacing[1] * grey.spacing[2];
+  const ndim = grey.shape[0] === 1 ? 2 : 3;
+  const voxelVolume = (ndim === 2 ? 1 : grey.spacing[0]) * grey.spacing[1] * grey.spacing[2];
   for (const p of particles) {
     particleVolume += p.volume;
     crackVolume += p.crackVoxels * voxelVolume;
   }
   return {
     threshold: t,
+    thresholdMethod: useOtsu ? (arithmetic === "float64" ? "otsu-float64" : "otsu-skimage") : "given",
+    ndim,
     labels: labelVolume,
     cracks: crackResult.cracks,
     particles,
@@ -259,7 +272,8 @@ export function compareTomograms(
     }
   }
   const maxFrac = options.maxDistanceFraction ?? 0.5;
-  const vox = (a: TomoAnalysis) => a.labels.spacing[0] * a.labels.spacing[1] * a.labels.spacing[2];
+  const vox = (a: TomoAnalysis) =>
+    (a.ndim === 2 ? 1 : a.labels.spacing[0]) * a.labels.spacing[1] * a.labels.spacing[2];
   const matches: ParticleMatch[] = [];
   for (const [a, b] of pairs) {
     const p = pByLabel.get(a);

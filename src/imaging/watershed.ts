@@ -240,7 +240,8 @@ export function watershedSplit(mask: Volume, options: WatershedSplitOptions = {}
     const ra = find(e.a);
     const rb = find(e.b);
     if (ra === rb) continue;
-    const [low, high] = rootPeak[ra] < rootPeak[rb] || (rootPeak[ra] === rootPeak[rb] && ra > rb) ? [ra, rb] : [rb, ra];
+    const [low, high] =
+      rootPeak[ra] < rootPeak[rb] || (rootPeak[ra] === rootPeak[rb] && ra > rb) ? [ra, rb] : [rb, ra];
     const p = rootPeak[low];
     if (p - e.s < Math.max(minDynamic, relDynamic * p)) join(low, high);
   }

@@ -788,9 +788,9 @@ export function readTiff(
     // voxels are used in place
   } else if (contiguous) {
     const pb = plane * bps;
-    pages.forEach((p, k) =>
-      out.set(bytes.subarray(f.offsets[0] + p * pb, f.offsets[0] + (p + 1) * pb), k * pb),
-    );
+    pages.forEach((p, k) => {
+      out.set(bytes.subarray(f.offsets[0] + p * pb, f.offsets[0] + (p + 1) * pb), k * pb);
+    });
     if (swap) swapBytes(out, total * bps, bps);
   } else {
     let maxTile = 0;

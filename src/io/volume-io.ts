@@ -38,6 +38,11 @@ export interface ReadVolumeOptions {
   voxelSize?: string | number | readonly [number, number, number];
   /** Colour PNG slices: see `readPng` (default "error"). */
   rgb?: "error" | "mean" | "luma";
+  /** TIFF ImageJ hyperstacks: channel and time frame to read (1-based; see `ReadTiffOptions`). */
+  channel?: number;
+  frame?: number;
+  /** TIFF memory budget [bytes] (see `ReadTiffOptions.maxBytes`). */
+  maxBytes?: number;
 }
 
 export interface ReadVolumeResult {
@@ -140,7 +145,12 @@ export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions 
     const readOne = (f: string): { v: Volume; fromFile: boolean } => {
       const bytes = readFileSync(f);
       if (isPng) return { v: readPng(bytes, { file: f, rgb: options.rgb }), fromFile: false };
-      const r = readTiff(bytes, { file: f });
+      const r = readTiff(bytes, {
+        file: f,
+        channel: options.channel,
+        frame: options.frame,
+        maxBytes: options.maxBytes,
+      });
       return { v: r.volume, fromFile: r.info.spacingFromFile };
     };
     const first = readOne(files[0]);
@@ -173,7 +183,13 @@ export function readVolumeFileWithInfo(path: string, options: ReadVolumeOptions 
     const ext = extname(path).toLowerCase();
     if (ext === ".tif" || ext === ".tiff") {
       // zero-copy: an uncompressed contiguous stack is used in place of a second copy
-      const r = readTiff(readFileSync(path), { file: path, zeroCopy: true });
+      const r = readTiff(readFileSync(path), {
+        file: path,
+        zeroCopy: true,
+        channel: options.channel,
+        frame: options.frame,
+        maxBytes: options.maxBytes,
+      });
       volume = r.volume;
       fromFile = r.info.spacingFromFile;
       format = "tiff";

@@ -293,7 +293,8 @@ test("closing with border 'reflect' keeps a particle cut by the array edge intac
   const data = new Uint8Array(24 * 24 * 20);
   for (let z = 0; z < 24; z++)
     for (let y = 0; y < 24; y++)
-      for (let x = 0; x < 20; x++) if ((z - 12) ** 2 + (y - 12) ** 2 + x * x <= 81) data[x + 20 * (y + 24 * z)] = 1;
+      for (let x = 0; x < 20; x++)
+        if ((z - 12) ** 2 + (y - 12) ** 2 + x * x <= 81) data[x + 20 * (y + 24 * z)] = 1;
   const m: Volume<Uint8Array> = { data, shape, spacing: [1, 1, 1] };
   assert.equal(mismatches(binaryClosing(m, 2, { border: "reflect" }).data, data), 0);
   const scipyLike = binaryClosing(m, 2, { border: "background" }).data;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { syntheticParticles } from "../../src/imaging/synthetic.js";
@@ -205,6 +205,140 @@ test("cathodelab tomo: synth → analyze writes tables, slices and report; bad i
     const n = await runCli("tomo", "analyze", npy, "--out", join(tmp.path, "d"));
     assert.equal(n.code, 2);
     assert.match(n.err, /voxel/);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test("cathodelab tomo analyze: --threshold output never says Otsu, summary.json records every option, report inlines slices and the histogram", async () => {
+  const tmp = tempDir();
+  try {
+    const s = await runCli(
+      "tomo",
+      "synth",
+      "--out",
+      join(tmp.path, "s"),
+      "--shape",
+      "40,56,56",
+      "--particles",
+      "2",
+    );
+    assert.equal(s.code, 0, s.err);
+    const r = await runCli(
+      "tomo",
+      "analyze",
+      join(tmp.path, "s", "volume.tif"),
+      "--threshold",
+      "100",
+      "--no-skeleton",
+      "--out",
+      join(tmp.path, "a"),
+    );
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /Otsu/);
+    assert.match(r.out, /threshold 100 \(given/);
+    const summary = JSON.parse(readFileSync(join(tmp.path, "a", "summary.json"), "utf8"));
+    assert.equal(summary.thresholdMethod, "given");
+    for (const key of [
+      "threshold",
+      "otsuArithmetic",
+      "closingRadius_voxels",
+      "closingBorder",
+      "split",
+      "watershed",
+      "minVoxels",
+      "crackThreshold",
+      "tophatRadius_voxels",
+      "minCrackVoxels",
+      "minCrackDepth_voxels",
+      "shells",
+      "skeleton",
+      "voxel_m",
+    ])
+      assert.ok(key in summary.options, key);
+    assert.equal(summary.options.threshold, 100);
+    const html = readFileSync(join(tmp.path, "a", "report.html"), "utf8");
+    assert.doesNotMatch(html, /Otsu threshold/);
+    assert.equal((html.match(/data:image\/png;base64,/g) ?? []).length, 3); // z, y, x slices inline
+    assert.match(html, /Grey-level histogram/);
+    assert.match(html, /given threshold 100/);
+    for (const f of ["z20", "y28", "x28"])
+      assert.ok(existsSync(join(tmp.path, "a", "slices", `${f}.png`)), f);
+    const o = await runCli(
+      "tomo",
+      "analyze",
+      join(tmp.path, "s", "volume.tif"),
+      "--otsu",
+      "float64",
+      "--no-skeleton",
+      "--out",
+      join(tmp.path, "b"),
+    );
+    assert.equal(o.code, 0, o.err);
+    assert.match(o.out, /Otsu threshold \d+ \(exact float64 arithmetic\)/);
+    const bad = await runCli(
+      "tomo",
+      "analyze",
+      join(tmp.path, "s", "volume.tif"),
+      "--otsu",
+      "exact",
+      "--out",
+      join(tmp.path, "c"),
+    );
+    assert.equal(bad.code, 2);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test("cathodelab tomo analyze on a 2-D image: area, perimeter and circle-equivalent diameter, one slice", async () => {
+  const tmp = tempDir();
+  try {
+    // two discs of radius 30 and 20 px, 0.1 µm pixels, grey 200 on 40
+    const ny = 90;
+    const nx = 160;
+    const img = new Uint8Array(ny * nx).fill(40);
+    const discs: [number, number, number][] = [
+      [45, 45, 30],
+      [45, 120, 20],
+    ];
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++)
+        for (const [cy, cx, r] of discs) if ((y - cy) ** 2 + (x - cx) ** 2 <= r * r) img[x + nx * y] = 200;
+    const file = join(tmp.path, "flat.tif");
+    writeVolumeFile(file, { data: img, shape: [1, ny, nx], spacing: [1e-7, 1e-7, 1e-7] });
+    const r = await runCli("tomo", "analyze", file, "--out", join(tmp.path, "a"));
+    assert.equal(r.code, 0, r.err);
+    const csv = readFileSync(join(tmp.path, "a", "particles.csv"), "utf8")
+      .trim()
+      .split("\n");
+    const head = csv[0].split(",");
+    for (const c of [
+      "area_um2",
+      "circle_equivalent_diameter_um",
+      "solid_perimeter_um",
+      "crack_area_fraction",
+    ])
+      assert.ok(head.includes(c), c);
+    for (const c of ["volume_um3", "equivalent_diameter_um", "centroid_z_um", "surface_ratio_to_sphere"])
+      assert.ok(!head.includes(c), c);
+    const rows = csv
+      .slice(1)
+      .map((line) => Object.fromEntries(line.split(",").map((v, k) => [head[k], Number(v)])));
+    assert.equal(rows.length, 2);
+    const big = rows.find((row) => row.circle_equivalent_diameter_um > 4);
+    assert.ok(big);
+    // d_circle = 2R = 6 µm within the digitisation (area π·30² ± 1 %); perimeter 2πR × 1.06–1.10
+    assert.ok(Math.abs(big.circle_equivalent_diameter_um - 6) < 0.03, `${big.circle_equivalent_diameter_um}`);
+    assert.ok(Math.abs(big.area_um2 - Math.PI * 9) < 0.1, `${big.area_um2}`);
+    const ratio = big.solid_perimeter_um / (2 * Math.PI * 3);
+    assert.ok(ratio > 1.04 && ratio < 1.1, `${ratio}`);
+    assert.equal(big.crack_pixels, 0);
+    const slices = readdirSync(join(tmp.path, "a", "slices")).filter((f) => f.endsWith(".png"));
+    assert.deepEqual(slices, ["z0.png"]);
+    const summary = JSON.parse(readFileSync(join(tmp.path, "a", "summary.json"), "utf8"));
+    assert.equal(summary.ndim, 2);
+    assert.ok("particleArea_um2" in summary && !("particleVolume_um3" in summary));
   } finally {
     tmp.cleanup();
   }

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { readTiff } from "../../src/io/tiff.js";
 import { label } from "../../src/imaging/label.js";
 import type { Volume } from "../../src/imaging/volume.js";
 import { watershedSplit } from "../../src/imaging/watershed.js";
+import { readTiff } from "../../src/io/tiff.js";
 
 function spheres(
   shape: [number, number, number],
@@ -61,7 +61,8 @@ test("21 touching spheres of radii 9–11 give 21 regions, each with IoU ≥ 0.9
   const shape: [number, number, number] = [30, 68, 140];
   const list: [number, number, number, number][] = [];
   for (let a = 0; a < 3; a++)
-    for (let b = 0; b < 7; b++) list.push([15 + ((a + b) % 3) - 1, 16 + 18 * a, 16 + 18 * b, 9 + ((a * 7 + b) % 3)]);
+    for (let b = 0; b < 7; b++)
+      list.push([15 + ((a + b) % 3) - 1, 16 + 18 * a, 16 + 18 * b, 9 + ((a * 7 + b) % 3)]);
   const v = spheres(shape, list);
   assert.equal(label(v, { connectivity: 26 }).count, 1);
   // planted truth: the sphere with the smallest power distance |x − c|² − r² (radical planes)

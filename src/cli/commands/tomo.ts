@@ -6,6 +6,12 @@ import { InputError } from "../../errors.js";
 import { distanceTransform } from "../../imaging/distance.js";
 import { syntheticParticles } from "../../imaging/synthetic.js";
 import {
+  greyHistogramFigure,
+  radialProfileFigure,
+  radialSummary,
+  sliceFigure,
+} from "../../imaging/tomo-figures.js";
+import {
   analyzeTomogram,
   compareTomograms,
   type TomoAnalysis,
@@ -15,11 +21,10 @@ import type { Volume } from "../../imaging/volume.js";
 import { toCsv, toJson } from "../../io/csv.js";
 import { hdf5VolumesBytes } from "../../io/hdf5-node.js";
 import { OutputDir } from "../../io/output-dir.js";
-import { encodeRgbPng } from "../../io/png.js";
 import { parseVoxelSize, readVolumeFileWithInfo, writeVolumeFile } from "../../io/volume-io.js";
 import { volumesVti } from "../../io/vtk.js";
 import { type ReportSection, renderReport } from "../../report/html.js";
-import { renderPlot } from "../../report/svg-plot.js";
+import { svgToPng } from "../../report/png-node.js";
 import { parseQuantity } from "../../units.js";
 import {
   type Command,
@@ -35,12 +40,17 @@ import { inputChecksums, versions } from "../provenance.js";
 const ANALYSIS_HELP = `Options:
   --voxel SIZE           voxel size, e.g. 0.124um or dz,dy,dx (default: from the file's metadata)
   --threshold T          particle/background grey level (default: Otsu)
+  --otsu MODE            Otsu arithmetic: skimage (default: float32 counts as scikit-image ≥ 0.20,
+                         so thresholds match published pipelines) or float64 (exact optimum)
+  --channel N, --frame N ImageJ hyperstacks: the channel / time frame to analyse (1-based)
   --closing R            closing radius before hole filling, voxels, 0 to 50 (default 2)
   --no-split             do not split touching particles
   --min-voxels N         discard particles smaller than N voxels (default 200)
   --crack-threshold T    crack grey level, or otsu-global (default) / otsu-particle
   --tophat R             also mark black top-hat responses with a ball of radius R voxels (1 to 50)
   --shells N             shells of the radial crack profile, 1 to 1000 (default 10)
+  --min-crack-voxels N   smallest crack piece, voxels (default 8; 4 for 2-D images)
+  --min-crack-depth D    depth a crack piece must reach below the particle surface, voxels (default 3)
   --no-skeleton          skip crack skeletons
   --collector AXIS=POS   current-collector plane, e.g. z=0um (gives each particle's depth)`;
 
@@ -112,6 +122,11 @@ const ANALYSIS_OPTIONS = {
   "no-split": { type: "boolean" },
   "min-voxels": { type: "string" },
   "crack-threshold": { type: "string" },
+  otsu: { type: "string" },
+  channel: { type: "string" },
+  frame: { type: "string" },
+  "min-crack-voxels": { type: "string" },
+  "min-crack-depth": { type: "string" },
   tophat: { type: "string" },
   shells: { type: "string" },
   "no-skeleton": { type: "boolean" },
@@ -163,8 +178,17 @@ function analysisOptions(values: Record<string, unknown>): TomoAnalysisOptions {
       position: parseQuantity(m[2], "length", { field: "--collector" }),
     };
   }
+  const otsu = stringOption(values, "otsu");
+  if (otsu !== undefined && otsu !== "skimage" && otsu !== "float64") {
+    throw new InputError("invalid Otsu arithmetic", {
+      field: "--otsu",
+      value: otsu,
+      expected: "skimage or float64",
+    });
+  }
   return {
     threshold: numberOption(values, "threshold", ANY),
+    otsu,
     closingRadius: integerOption(values, "closing", 0, 50),
     split: values["no-split"] !== true,
     minVoxels: integerOption(values, "min-voxels", 1, 1e9),
@@ -173,14 +197,55 @@ function analysisOptions(values: Record<string, unknown>): TomoAnalysisOptions {
       threshold,
       tophatRadius: integerOption(values, "tophat", 1, 50),
       shells: integerOption(values, "shells", 1, 1000),
+      minCrackVoxels: integerOption(values, "min-crack-voxels", 1, 1e9),
+      minCrackDepth: numberOption(values, "min-crack-depth", { min: 0, max: 1e6 }),
       skeleton: values["no-skeleton"] !== true,
     },
   };
 }
 
+/**
+ * Every option of the analysis as used (defaults filled in), for summary.json: a rerun with
+ * these values reproduces the result.
+ */
+function resolvedOptions(o: TomoAnalysisOptions, a: TomoAnalysis, values: Record<string, unknown>) {
+  const c = o.cracks ?? {};
+  return {
+    threshold: a.thresholdMethod === "given" ? a.threshold : "otsu",
+    thresholdMethod: a.thresholdMethod,
+    otsuArithmetic: o.otsu ?? "skimage",
+    closingRadius_voxels: o.closingRadius ?? 2,
+    closingBorder: "reflect",
+    fillHoles: true,
+    split: o.split !== false,
+    watershed: {
+      minDynamic_voxels: 2,
+      relativeDynamic: 0.3,
+      minFragmentVoxels: a.ndim === 2 ? 16 : 64,
+      minRadius_voxels: 3,
+    },
+    minVoxels: o.minVoxels ?? 200,
+    crackThreshold: c.threshold ?? "otsu-global",
+    tophatRadius_voxels: c.tophatRadius ?? 0,
+    minCrackVoxels: c.minCrackVoxels ?? (a.ndim === 2 ? 4 : 8),
+    minCrackDepth_voxels: c.minCrackDepth ?? 3,
+    shells: c.shells ?? 10,
+    skeleton: c.skeleton !== false,
+    collector: o.collector ? { axis: o.collector.axis, position_um: um(o.collector.position) } : null,
+    voxel_m: [...a.labels.spacing],
+    channel: integerOption(values, "channel", 1, 1e6) ?? null,
+    frame: integerOption(values, "frame", 1, 1e6) ?? null,
+    ndim: a.ndim,
+  };
+}
+
 function readVolume(path: string, values: Record<string, unknown>): Volume {
   const voxel = stringOption(values, "voxel");
-  const info = readVolumeFileWithInfo(path, { voxelSize: voxel });
+  const info = readVolumeFileWithInfo(path, {
+    voxelSize: voxel,
+    channel: integerOption(values, "channel", 1, 1e6),
+    frame: integerOption(values, "frame", 1, 1e6),
+  });
   if (info.spacingSource === "default") {
     throw new InputError("the voxel size is not in the file", {
       file: path,
@@ -191,95 +256,51 @@ function readVolume(path: string, values: Record<string, unknown>): Volume {
   return info.volume;
 }
 
-const PALETTE: [number, number, number][] = [
-  [66, 105, 208],
-  [239, 177, 24],
-  [108, 197, 176],
-  [60, 169, 81],
-  [255, 138, 183],
-  [164, 99, 242],
-  [151, 187, 245],
-  [156, 107, 78],
-];
-
-/** RGB overlay of one plane: grey, particle outlines coloured by label, cracks in red. */
-export function overlaySlice(
-  grey: Volume,
-  labels: Volume,
-  cracks: Volume,
-  axis: 0 | 1 | 2,
-  index: number,
-): { rgb: Uint8Array; width: number; height: number } {
-  const [nz, ny, nx] = grey.shape;
-  const dims = axis === 0 ? [ny, nx] : axis === 1 ? [nz, nx] : [nz, ny];
-  const [h, w] = dims;
-  const at = (r: number, c: number) =>
-    axis === 0
-      ? c + nx * (r + ny * index)
-      : axis === 1
-        ? c + nx * (index + ny * r)
-        : index + nx * (c + ny * r);
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let r = 0; r < h; r++)
-    for (let c = 0; c < w; c++) {
-      const v = grey.data[at(r, c)];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  const scale = hi > lo ? 255 / (hi - lo) : 0;
-  const rgb = new Uint8Array(3 * w * h);
-  for (let r = 0; r < h; r++)
-    for (let c = 0; c < w; c++) {
-      const i = at(r, c);
-      const g = Math.round((grey.data[i] - lo) * scale);
-      let R = g;
-      let G = g;
-      let B = g;
-      const l = labels.data[i];
-      if (cracks.data[i]) {
-        R = 230;
-        G = 40;
-        B = 40;
-      } else if (l !== 0) {
-        const edge =
-          (r > 0 && labels.data[at(r - 1, c)] !== l) ||
-          (r < h - 1 && labels.data[at(r + 1, c)] !== l) ||
-          (c > 0 && labels.data[at(r, c - 1)] !== l) ||
-          (c < w - 1 && labels.data[at(r, c + 1)] !== l);
-        if (edge) [R, G, B] = PALETTE[(l - 1) % PALETTE.length];
-      }
-      const o = 3 * (c + w * r);
-      rgb[o] = R;
-      rgb[o + 1] = G;
-      rgb[o + 2] = B;
-    }
-  return { rgb, width: w, height: h };
-}
-
 const um = (m: number) => m * 1e6;
 
+/** Per-particle rows; 2-D images get planar names (area, perimeter, circle-equivalent diameter). */
 function particleRows(a: TomoAnalysis) {
+  const flat = a.ndim === 2;
   return a.particles.map((p) => ({
     label: p.label,
-    voxels: p.voxels,
-    volume_um3: p.volume * 1e18,
-    equivalent_diameter_um: um(p.equivalentDiameter),
-    centroid_z_um: um(p.centroid[0]),
+    [flat ? "pixels" : "voxels"]: p.voxels,
+    ...(flat
+      ? {
+          area_um2: p.volume * 1e12,
+          circle_equivalent_diameter_um: um(p.equivalentDiameter),
+        }
+      : { volume_um3: p.volume * 1e18, equivalent_diameter_um: um(p.equivalentDiameter) }),
+    ...(flat ? {} : { centroid_z_um: um(p.centroid[0]) }),
     centroid_y_um: um(p.centroid[1]),
     centroid_x_um: um(p.centroid[2]),
     depth_um: Number.isFinite(p.depth) ? um(p.depth) : "",
-    crack_voxels: p.crackVoxels,
-    crack_volume_fraction: p.crackVolumeFraction,
-    crack_surface_area_um2: p.crackSurfaceArea * 1e12,
-    solid_surface_area_um2: p.solidSurfaceArea * 1e12,
-    surface_to_volume_per_um: p.surfaceToVolume * 1e-6,
-    surface_ratio_to_sphere: p.surfaceRatioToSphere,
+    [flat ? "crack_pixels" : "crack_voxels"]: p.crackVoxels,
+    ...(flat
+      ? {
+          crack_area_fraction: p.crackVolumeFraction,
+          crack_perimeter_um: um(p.crackSurfaceArea),
+          solid_perimeter_um: um(p.solidSurfaceArea),
+          perimeter_to_area_per_um: p.surfaceToVolume * 1e-6,
+          perimeter_ratio_to_circle: p.surfaceRatioToSphere,
+        }
+      : {
+          crack_volume_fraction: p.crackVolumeFraction,
+          crack_surface_area_um2: p.crackSurfaceArea * 1e12,
+          solid_surface_area_um2: p.solidSurfaceArea * 1e12,
+          surface_to_volume_per_um: p.surfaceToVolume * 1e-6,
+          surface_ratio_to_sphere: p.surfaceRatioToSphere,
+        }),
     skeleton_branches: p.skeleton?.branches ?? "",
     skeleton_junctions: p.skeleton?.junctions ?? "",
     skeleton_total_length_um: p.skeleton ? um(p.skeleton.totalLength) : "",
     mean_grey: p.meanGrey,
   }));
+}
+
+/** "Otsu threshold 134 (skimage arithmetic)" or "threshold 120 (given)". */
+function thresholdText(a: TomoAnalysis): string {
+  if (a.thresholdMethod === "given") return `threshold ${a.threshold} (given with --threshold)`;
+  return `Otsu threshold ${a.threshold} (${a.thresholdMethod === "otsu-float64" ? "exact float64" : "scikit-image float32"} arithmetic)`;
 }
 
 function writeAnalysis(
@@ -288,13 +309,14 @@ function writeAnalysis(
   a: TomoAnalysis,
   prefix: string,
   writeVolumes: boolean,
+  options: Record<string, unknown>,
 ): ReportSection {
   const rows = particleRows(a);
   const columns = Object.keys(rows[0] ?? { label: 0 });
   out.write(`${prefix}particles.csv`, toCsv(columns, rows, { allowMissing: true }));
   const shells = a.particles[0]?.radialProfile.edges.length ?? 0;
   const profileRows = a.particles.map((p) => {
-    const row: Record<string, number | string> = { label: p.label };
+    const row: Record<string, number | string> = { label: p.label, cracked: p.crackVoxels > 0 ? 1 : 0 };
     for (let k = 0; k < shells; k++) {
       const v = p.radialProfile.mean[k];
       row[`shell_${k + 1}`] = Number.isFinite(v) ? v : "";
@@ -303,45 +325,40 @@ function writeAnalysis(
   });
   out.write(
     `${prefix}radial_profiles.csv`,
-    toCsv(["label", ...Array.from({ length: shells }, (_, k) => `shell_${k + 1}`)], profileRows, {
+    toCsv(["label", "cracked", ...Array.from({ length: shells }, (_, k) => `shell_${k + 1}`)], profileRows, {
       allowMissing: true,
     }),
   );
-  // mean crack fraction per shell over all particles (voxel weighted), surface → centre
-  const sum = new Float64Array(shells);
-  const vox = new Float64Array(shells);
-  for (const p of a.particles) {
-    for (let k = 0; k < shells; k++) {
-      const v = p.radialProfile.mean[k];
-      if (Number.isFinite(v)) {
-        sum[k] += v * p.radialProfile.voxels[k];
-        vox[k] += p.radialProfile.voxels[k];
-      }
-    }
-  }
-  const depth = Array.from({ length: shells }, (_, k) => (k + 0.5) / shells);
-  const mean = Array.from(sum, (s, k) => (vox[k] > 0 ? s / vox[k] : Number.NaN));
-  const radialSvg = renderPlot([{ label: "all particles", x: depth, y: mean, style: "both" }], {
-    title: "Radial crack distribution",
-    xLabel: "normalised depth below the surface (0 surface, 1 centre)",
-    yLabel: "crack volume fraction",
-  });
+  const radial = radialSummary(a);
+  const radialSvg = radialProfileFigure(radial, a.ndim);
   out.write(`${prefix}radial_profile.svg`, radialSvg);
+  const histSvg = greyHistogramFigure(grey, a.threshold, thresholdText(a));
+  out.write(`${prefix}histogram.svg`, histSvg);
   const [nz, ny, nx] = grey.shape;
-  const planes: [0 | 1 | 2, number, string][] = [
-    [0, nz >> 1, "z"],
-    [1, ny >> 1, "y"],
-    [2, nx >> 1, "x"],
-  ];
-  for (const [axis, index, name] of planes) {
-    const o = overlaySlice(grey, a.labels, a.cracks, axis, index);
-    out.write(`${prefix}slices/${name}${index}.png`, encodeRgbPng(o.rgb, o.width, o.height));
-  }
+  // a 2-D image has one plane; the y and x "slices" would be 1-pixel strips
+  const planes: [0 | 1 | 2, number, string][] =
+    a.ndim === 2
+      ? [[0, 0, "z"]]
+      : [
+          [0, nz >> 1, "z"],
+          [1, ny >> 1, "y"],
+          [2, nx >> 1, "x"],
+        ];
+  const sliceFigures = planes.map(([axis, index, name]) => {
+    const f = sliceFigure(a, grey, axis, index);
+    const file = `${prefix}slices/${name}${index}`;
+    out.write(`${file}.svg`, f.svg);
+    out.write(`${file}.png`, svgToPng(f.svg, { scale: 1.5 }));
+    return { svg: f.svg, file, labels: f.labels, name, index };
+  });
   if (writeVolumes) {
-    const labels16 = new Uint16Array(a.labels.data.length);
-    for (let i = 0; i < labels16.length; i++) labels16[i] = Math.min(65535, a.labels.data[i]);
+    // uint16 while the labels fit, uint32 beyond 65 535 (never clamped)
+    let maxLabel = 0;
+    for (let i = 0; i < a.labels.data.length; i++)
+      if (a.labels.data[i] > maxLabel) maxLabel = a.labels.data[i];
+    const labelData = maxLabel > 65535 ? Uint32Array.from(a.labels.data) : Uint16Array.from(a.labels.data);
     writeVolumeFile(out.path(`${prefix}labels.tif`), {
-      data: labels16,
+      data: labelData,
       shape: a.labels.shape,
       spacing: a.labels.spacing,
     });
@@ -358,40 +375,76 @@ function writeAnalysis(
     out.write(`${prefix}volumes.vti`, volumesVti(grids));
     out.write(`${prefix}volumes.h5`, hdf5VolumesBytes(grids));
   }
+  const flat = a.ndim === 2;
+  const finiteOrNull = (v: number[]) => v.map((x) => (Number.isFinite(x) ? x : null));
   out.write(
     `${prefix}summary.json`,
     toJson({
+      ndim: a.ndim,
       threshold: a.threshold,
+      thresholdMethod: a.thresholdMethod,
+      options,
       particles: a.totals.count,
-      particleVolume_um3: a.totals.particleVolume * 1e18,
-      crackVolume_um3: a.totals.crackVolume * 1e18,
-      crackVolumeFraction: a.totals.crackVolumeFraction,
+      ...(flat
+        ? {
+            particleArea_um2: a.totals.particleVolume * 1e12,
+            crackArea_um2: a.totals.crackVolume * 1e12,
+            crackAreaFraction: a.totals.crackVolumeFraction,
+          }
+        : {
+            particleVolume_um3: a.totals.particleVolume * 1e18,
+            crackVolume_um3: a.totals.crackVolume * 1e18,
+            crackVolumeFraction: a.totals.crackVolumeFraction,
+          }),
+      crackedParticles: radial.nCracked,
+      intactParticles: radial.nIntact,
       radialProfile: {
-        normalisedDepth: depth,
-        crackFraction: mean.map((v) => (Number.isFinite(v) ? v : null)),
+        normalisedDepth: radial.depth,
+        crackFraction: finiteOrNull(radial.all),
+        crackedMean: finiteOrNull(radial.cracked),
+        crackedQ25: finiteOrNull(radial.q25),
+        crackedQ75: finiteOrNull(radial.q75),
+        intactMean: finiteOrNull(radial.intact),
       },
     }),
   );
+  const what = flat ? "area" : "volume";
   return {
     heading: `${prefix ? `${prefix.replace(/_$/, "")}: ` : ""}particles and cracks`,
     paragraphs: [
-      `Otsu threshold ${a.threshold}; ${a.totals.count} particles; total crack volume fraction ${(100 * a.totals.crackVolumeFraction).toFixed(2)} %.`,
+      `${thresholdText(a)}; ${a.totals.count} particles (${radial.nCracked} cracked, ${radial.nIntact} intact); total crack ${what} fraction ${(100 * a.totals.crackVolumeFraction).toFixed(2)} %.`,
+      `A crack is solid-enclosed porosity: dark voxels inside a particle's filled envelope forming a connected piece of at least ${String(options.minCrackVoxels)} voxels that reaches ${String(options.minCrackDepth_voxels)} voxels below the envelope surface (docs/tomography.md).${flat ? " This is a 2-D image: areas, perimeters and circle-equivalent diameters." : ""}`,
     ],
     figures: [
+      ...sliceFigures.map((f) => ({
+        svg: f.svg,
+        caption: `${f.file}.png: ${a.ndim === 2 ? "the image" : `plane ${f.name} = ${f.index}`} with particle outlines and cracks; numbers are particle labels (rows of particles.csv).`,
+      })),
+      {
+        svg: histSvg,
+        caption: `Grey-level histogram (log scale) with the ${thresholdText(a)} separating particles from background.`,
+      },
       {
         svg: radialSvg,
-        caption: "Crack volume fraction by normalised depth (voxel-weighted over particles).",
+        caption: `Crack ${what} fraction by normalised depth: mean of the cracked particles with its interquartile range (particle-weighted), mean of the intact ones, and the voxel-weighted mean of all (radial_profiles.csv).`,
       },
     ],
     tables: [
       {
         caption: "Per-particle table (all columns in particles.csv)",
-        columns: ["label", "d_eq [µm]", "crack fraction", "crack area [µm²]", "S/V ÷ sphere", "branches"],
+        columns: [
+          "label",
+          flat ? "d_circle [µm]" : "d_eq [µm]",
+          `crack ${what} fraction`,
+          flat ? "crack perimeter [µm]" : "crack area [µm²]",
+          flat ? "P/A ÷ circle" : "S/V ÷ sphere",
+          "branches",
+        ],
         rows: a.particles.map((p) => [
           p.label,
           um(p.equivalentDiameter),
           p.crackVolumeFraction,
-          p.crackSurfaceArea * 1e12,
+          flat ? um(p.crackSurfaceArea) : p.crackSurfaceArea * 1e12,
           p.surfaceRatioToSphere,
           p.skeleton?.branches ?? "",
         ]),
@@ -421,7 +474,14 @@ async function analyze(
     bar.update(0.2, "segmenting");
     const a = analyzeTomogram(grey, options);
     bar.update(0.9, "writing");
-    const section = writeAnalysis(out, grey, a, "", values["write-volumes"] === true);
+    const section = writeAnalysis(
+      out,
+      grey,
+      a,
+      "",
+      values["write-volumes"] === true,
+      resolvedOptions(options, a, values),
+    );
     out.write(
       "report.html",
       renderReport({
@@ -435,20 +495,37 @@ async function analyze(
           { label: "voxel", value: `${grey.spacing.map((s) => um(s).toPrecision(3)).join(" × ")} µm` },
         ],
         sections: [section],
-        files: ["particles.csv", "radial_profiles.csv", "summary.json", "slices/"],
+        files: [
+          "particles.csv",
+          "radial_profiles.csv",
+          "summary.json",
+          "histogram.svg",
+          "radial_profile.svg",
+          "slices/",
+        ],
       }),
     );
     out.commit();
     bar.finish();
     if (values.json === true)
-      ctx.stdout(toJson({ threshold: a.threshold, totals: a.totals, particles: particleRows(a) }));
+      ctx.stdout(
+        toJson({
+          threshold: a.threshold,
+          thresholdMethod: a.thresholdMethod,
+          ndim: a.ndim,
+          totals: a.totals,
+          particles: particleRows(a),
+        }),
+      );
     else {
       ctx.stdout(
-        `${a.totals.count} particles, Otsu threshold ${a.threshold}, crack volume fraction ${(100 * a.totals.crackVolumeFraction).toFixed(2)} %\n`,
+        `${a.totals.count} particles, ${thresholdText(a)}, crack ${a.ndim === 2 ? "area" : "volume"} fraction ${(100 * a.totals.crackVolumeFraction).toFixed(2)} %\n`,
       );
       for (const p of a.particles) {
         ctx.stdout(
-          `  particle ${String(p.label).padStart(3)}: d_eq ${um(p.equivalentDiameter).toFixed(2)} µm, cracks ${(100 * p.crackVolumeFraction).toFixed(2)} %, S/V ÷ sphere ${p.surfaceRatioToSphere.toFixed(2)}\n`,
+          a.ndim === 2
+            ? `  particle ${String(p.label).padStart(3)}: d_circle ${um(p.equivalentDiameter).toFixed(2)} µm, cracks ${(100 * p.crackVolumeFraction).toFixed(2)} % of the area, P/A ÷ circle ${p.surfaceRatioToSphere.toFixed(2)}\n`
+            : `  particle ${String(p.label).padStart(3)}: d_eq ${um(p.equivalentDiameter).toFixed(2)} µm, cracks ${(100 * p.crackVolumeFraction).toFixed(2)} %, S/V ÷ sphere ${p.surfaceRatioToSphere.toFixed(2)}\n`,
         );
       }
       ctx.stdout(`wrote ${out.files.length} files to ${out.target}\n`);
@@ -495,8 +572,8 @@ async function compare(
     bar.update(0.5, "charged");
     const a2 = analyzeTomogram(g2, options);
     const cmp = compareTomograms(a1, a2, { pairs });
-    const s1 = writeAnalysis(out, g1, a1, "pristine_", false);
-    const s2 = writeAnalysis(out, g2, a2, "charged_", false);
+    const s1 = writeAnalysis(out, g1, a1, "pristine_", false, resolvedOptions(options, a1, values));
+    const s2 = writeAnalysis(out, g2, a2, "charged_", false, resolvedOptions(options, a2, values));
     const rows = cmp.matches.map((m) => ({
       pristine_label: m.pristine,
       charged_label: m.charged,
