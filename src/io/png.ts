@@ -7,6 +7,83 @@ import { decode, encode } from "fast-png";
 import { InputError } from "../errors.js";
 import type { Volume } from "../imaging/volume.js";
 
+/**
+ * zlib/Deflate cannot expand data by more than 1032:1 (RFC 1951: a 258-byte match costs at
+ * least 2 bits), so a PNG whose header declares more raw bytes than 1032 × its IDAT bytes
+ * (+ margin for the zlib header) is lying about its size or truncated.
+ */
+const DEFLATE_MAX_RATIO = 1032;
+
+/** CRC-32 of ISO 3309 / ITU-T V.42 (polynomial 0xEDB88320), as every PNG chunk carries (PNG spec §5.5). */
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(bytes: Uint8Array, from = 0, to = bytes.length): number {
+  let c = 0xffffffff;
+  for (let i = from; i < to; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Largest decoded image accepted by default: 2 GiB of raw scanlines. */
+const DEFAULT_MAX_BYTES = 2 ** 31;
+
+/**
+ * Check the IHDR-declared size of a PNG against its compressed data and a memory budget
+ * before anything is allocated (a 100 kB file must not make the decoder allocate gigabytes).
+ * Chunk layout: PNG spec (ISO/IEC 15948) §5.3; IHDR §11.2.2.
+ */
+function checkPngSize(bytes: Uint8Array, file: string | undefined, maxBytes: number): void {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 33 || !sig.every((b, i) => bytes[i] === b)) {
+    throw new InputError("not a PNG file", { file, expected: "the 8-byte PNG signature and an IHDR chunk" });
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = dv.getUint32(16);
+  const height = dv.getUint32(20);
+  const depth = bytes[24];
+  const colour = bytes[25];
+  const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colour] ?? 4;
+  const raw = height * (1 + Math.ceil((width * channels * Math.max(depth, 1)) / 8));
+  let idat = 0;
+  for (let p = 8; p + 8 <= bytes.length; ) {
+    const len = dv.getUint32(p);
+    const type = String.fromCharCode(bytes[p + 4], bytes[p + 5], bytes[p + 6], bytes[p + 7]);
+    if (p + 12 + len > bytes.length) {
+      throw new InputError(`PNG chunk ${type} at byte ${p} runs past the end of the file (truncated?)`, {
+        file,
+        expected: `${p + 12 + len} bytes, the file has ${bytes.length}`,
+      });
+    }
+    // A corrupted byte anywhere in a chunk must not decode into a different image silently.
+    if (crc32(bytes, p + 4, p + 8 + len) !== dv.getUint32(p + 8 + len)) {
+      throw new InputError(`PNG chunk ${type} at byte ${p} fails its CRC-32 (corrupted file)`, {
+        file,
+        expected: "chunks whose CRC matches their bytes",
+      });
+    }
+    if (type === "IDAT") idat += len;
+    if (type === "IEND") break;
+    p += 12 + len;
+  }
+  if (width === 0 || height === 0 || raw > maxBytes || raw > DEFLATE_MAX_RATIO * idat + 1024) {
+    throw new InputError(
+      `PNG header declares ${width}×${height} (${raw} raw bytes) but holds ${idat} compressed bytes`,
+      {
+        file,
+        value: `${width}×${height}, ${channels} channel(s) of ${depth} bits`,
+        expected: `a size the data can hold (at most ${DEFLATE_MAX_RATIO}:1 expansion) and under ${maxBytes} bytes`,
+      },
+    );
+  }
+}
+
 export interface ReadPngOptions {
   file?: string;
   /**
@@ -24,6 +101,7 @@ export function readPng(
   bytes: Uint8Array,
   options: ReadPngOptions = {},
 ): Volume<Uint8Array | Uint16Array | Float32Array> {
+  checkPngSize(bytes, options.file, DEFAULT_MAX_BYTES);
   let png: ReturnType<typeof decode>;
   try {
     png = decode(bytes);
@@ -79,6 +157,7 @@ export function readPngChannels(
   bytes: Uint8Array,
   file?: string,
 ): { width: number; height: number; channels: number; depth: number; data: Uint8Array | Uint16Array } {
+  checkPngSize(bytes, file, DEFAULT_MAX_BYTES);
   try {
     const p = decode(bytes);
     const data =

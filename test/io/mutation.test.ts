@@ -27,7 +27,7 @@ import {
   type TimeSeries,
 } from "../../src/io/instruments/index.js";
 import { encodeNpy, readNpy } from "../../src/io/npy.js";
-import { encodePngSlice, readPng } from "../../src/io/png.js";
+import { crc32, encodePngSlice, readPng } from "../../src/io/png.js";
 import { encodeTiff, readTiff } from "../../src/io/tiff.js";
 
 const data = (name: string) =>
@@ -348,8 +348,52 @@ describe("mutation test of every reader (seeded; invariants in the file header)"
           }
         }
       }
+      // PNG chunks carry CRC-32s: every corrupted or truncated PNG is refused.
+      if (t.name.startsWith("PNG")) assert.equal(errors, mutants, "PNG mutants all refused");
       // Most mutants must be caught; a reader that accepts everything checks nothing.
       assert.ok(errors >= mutants / 5, `${t.name}: only ${errors} of ${mutants} mutants refused`);
     });
+  });
+});
+
+describe("declared sizes larger than the data: refused before allocating", () => {
+  const slice = realSlice();
+
+  it("PNG whose IHDR claims 20000×20000 or 100000×100000 → InputError within 50 ms", () => {
+    const png = encodePngSlice(slice);
+    for (const [w, h] of [
+      [20000, 20000],
+      [100000, 100000],
+      [65, 48],
+    ]) {
+      const m = new Uint8Array(png);
+      const dv = new DataView(m.buffer);
+      dv.setUint32(16, w);
+      dv.setUint32(20, h);
+      dv.setUint32(29, crc32(m, 12, 29)); // a consistent IHDR: only the size claim is wrong
+      const start = performance.now();
+      assert.throws(
+        () => readPng(m, { file: "bomb.png" }),
+        (e: unknown) =>
+          e instanceof InputError &&
+          /PNG header declares|cannot decode PNG/.test(e.message) &&
+          e.file === "bomb.png",
+        `${w}×${h}`,
+      );
+      assert.ok(performance.now() - start < 50, `${w}×${h}: ${performance.now() - start} ms`);
+    }
+  });
+
+  it("NPY whose header claims (100000, 100000) → InputError naming the bytes expected", () => {
+    const npy = encodeNpy(slice);
+    const len = new DataView(npy.buffer).getUint16(8, true);
+    const header = new TextDecoder().decode(npy.subarray(10, 10 + len));
+    const claimed = header.replace(/'shape': \([^)]*\)/, "'shape': (100000, 100000)");
+    const m = new Uint8Array(npy);
+    m.set(new TextEncoder().encode(claimed.slice(0, len - 1).padEnd(len - 1, " ")), 10);
+    assert.throws(
+      () => readNpy(m, { file: "bomb.npy" }),
+      (e: unknown) => e instanceof InputError && /10000000000 bytes/.test(e.message),
+    );
   });
 });
