@@ -5,7 +5,7 @@
  * intensity heat map (particles × time, seed 003 Fig. 1c).
  */
 import { viridisRgb } from "../report/colormap.js";
-import { renderPlot } from "../report/svg-plot.js";
+import { linearTicks, renderPlot, tickLabels } from "../report/svg-plot.js";
 import type { Microstructure } from "./microstructure.js";
 import { type OpticalCalibration, opticalIntensity } from "./optical.js";
 import type { ElectrodeRunResult } from "./run.js";
@@ -136,7 +136,7 @@ export function intensityHeatMap(
   const top = 30;
   const plotW = width - left - 20;
   const cellH = Math.max(1, Math.min(6, Math.floor(400 / Math.max(rows.length, 1))));
-  const height = top + rows.length * cellH + 50;
+  const height = top + rows.length * cellH + 56;
   const iLo = opticalIntensity(calibration.xPristine ?? 1, calibration);
   const iHi = opticalIntensity(calibration.xCharged ?? 0.335, calibration);
   const t0 = S > 0 ? r.snapshots.time[0] : 0;
@@ -162,14 +162,21 @@ export function intensityHeatMap(
     }
   });
   const axisY = top + rows.length * cellH + 14;
-  for (let h = 0; h <= t1 / 3600; h += Math.max(1, Math.round(span / 3600 / 8))) {
+  // time ticks in h (≥ 3 labelled, also for runs shorter than an hour)
+  const hours = linearTicks(t0 / 3600, t1 / 3600, 8).filter((h) => h * 3600 >= t0 && h * 3600 <= t1);
+  const labels = tickLabels(hours);
+  hours.forEach((h, i) => {
     const px = left + ((h * 3600 - t0) / span) * plotW;
-    if (px < left - 1) continue;
-    parts.push(`<text x="${f2(px)}" y="${axisY}" text-anchor="middle">${h} h</text>`);
-  }
+    parts.push(`<text x="${f2(px)}" y="${axisY}" text-anchor="middle">${labels[i]} h</text>`);
+  });
+  // colour bar (the same viridis scale as the cells)
+  const by = axisY + 10;
+  for (let i = 0; i < 50; i++)
+    parts.push(`<rect x="${left + i * 4}" y="${by}" width="4" height="8" fill="${viridis(i / 49)}"/>`);
   parts.push(
-    `<text x="${left}" y="${axisY + 18}">colour: intensity ${iLo.toFixed(2)} (pristine) → ${iHi.toFixed(2)} (charged)</text>`,
+    `<text x="${left}" y="${by + 20}">${iLo.toFixed(2)}</text><text x="${left + 200}" y="${by + 20}" text-anchor="end">${iHi.toFixed(2)}</text>`,
   );
+  parts.push(`<text x="${left + 210}" y="${by + 8}">intensity: pristine → charged</text>`);
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
 }

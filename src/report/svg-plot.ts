@@ -175,9 +175,11 @@ function extent(series: PlotSeries[], key: "x" | "y", log: boolean): [number, nu
 export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): string {
   const width = options.width ?? 760;
   const height = options.height ?? 400;
-  const hasLegend = series.length > 1 || (series.length === 1 && series[0].label !== "");
+  // legend entries: the labelled series (an empty label keeps a series out of the legend)
+  const legend = series.map((s, k) => ({ s, k })).filter(({ s }) => s.label !== "");
+  const hasLegend = legend.length > 0;
   const legendWidth = hasLegend
-    ? Math.min(LEGEND_MAX, 40 + CHAR_WIDTH * Math.max(...series.map((s) => s.label.length)))
+    ? Math.min(LEGEND_MAX, 40 + CHAR_WIDTH * Math.max(...legend.map(({ s }) => s.label.length)))
     : 0;
   const m = { left: 72, right: 16 + legendWidth, top: options.title ? 34 : 14, bottom: 48 };
   const xlog = options.xScale === "log" && !options.equalAspect;
@@ -281,9 +283,16 @@ export function renderPlot(series: PlotSeries[], options: PlotOptions = {}): str
   // legend, right of the plot area
   if (hasLegend) {
     const x0 = m.left + pw + 12;
-    series.forEach((s, k) => {
+    // as many 15 px rows as fit above the bottom edge; the rest summarised as "+N more"
+    const fit = Math.max(1, Math.floor((height - 4 - (m.top + 12)) / 15) + 1);
+    const shown = legend.length <= fit ? legend : legend.slice(0, fit - 1);
+    if (shown.length < legend.length) {
+      const y = m.top + 12 + shown.length * 15;
+      parts.push(`<text x="${x0}" y="${y}">+${legend.length - shown.length} more</text>`);
+    }
+    shown.forEach(({ s, k }, row) => {
       const color = s.color ?? PALETTE[k % PALETTE.length];
-      const y = m.top + 12 + k * 15;
+      const y = m.top + 12 + row * 15;
       const style = s.style ?? "line";
       if (style === "points") parts.push(`<circle cx="${x0 + 9}" cy="${y - 4}" r="2.5" fill="${color}"/>`);
       else {

@@ -227,6 +227,21 @@ test("panels and legends fit the canvas (Bode stack, long legend labels, every w
     { width: 420, height: 280, title: "t" },
   );
   assertInsideCanvas(long, "long legend");
+  // 40 labelled traces in a 280 px figure: the legend stops at the bottom edge with "+N more";
+  // an unlabelled series (a threshold line) has no legend entry
+  const many = renderPlot(
+    [
+      ...Array.from({ length: 40 }, (_, i) => ({ label: `p${i}`, x: [0, 1], y: [i, i + 1] })),
+      { label: "", x: [0, 1], y: [0, 0], dash: "4 2" },
+    ],
+    { height: 280 },
+  );
+  assertInsideCanvas(many, "many traces");
+  const entries = [...many.matchAll(/<text x="[\d.]+" y="[\d.]+">(p\d+)<\/text>/g)].length;
+  const more = /<text x="[\d.]+" y="[\d.]+">\+(\d+) more<\/text>/.exec(many);
+  assert.ok(more && entries + Number(more[1]) === 40, `${entries} shown + ${more?.[1]} more`);
+  const swatches = many.match(/<line [^>]*stroke-width="2"/g) ?? [];
+  assert.equal(swatches.length, entries, "one legend swatch per shown entry, none for the unlabelled line");
   assert.match(
     long,
     /<title>a very long legend label that would run past the right edge of the figure<\/title>/,
