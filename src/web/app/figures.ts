@@ -6,7 +6,7 @@
  */
 import type { Material } from "../../materials/material.js";
 import { viridisHex } from "../../report/colormap.js";
-import { renderPlot } from "../../report/svg-plot.js";
+import { linearTicks, renderPlot, tickLabels } from "../../report/svg-plot.js";
 
 /** Time series of a particle run: time [s], current [A], voltage [V]. */
 export interface SeriesData {
@@ -126,24 +126,29 @@ export function concentrationHeatmap(p: ProfileData, title = "Li fraction x(r, t
   }
   // axes
   parts.push(`<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
-  for (let k = 0; k <= 4; k++) {
-    const t = t0 + (k / 4) * span;
-    const x = xOf(t);
+  // nice ticks (1, 2, 5 × 10^k steps, ≥ 3 of them) on both axes
+  const hoursTicks = linearTicks(t0 / 3600, (t0 + span) / 3600, 5).filter(
+    (h) => h * 3600 >= t0 - 1e-9 * span && h * 3600 <= t0 + span * (1 + 1e-9),
+  );
+  const hoursLabels = tickLabels(hoursTicks);
+  hoursTicks.forEach((h, k) => {
+    const x = xOf(h * 3600);
     parts.push(
       `<line x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="${top + ph}" y2="${top + ph + 4}" stroke="#333"/>`,
     );
     parts.push(
-      `<text x="${x.toFixed(2)}" y="${top + ph + 16}" text-anchor="middle">${fmtTick(t / 3600)}</text>`,
+      `<text x="${x.toFixed(2)}" y="${top + ph + 16}" text-anchor="middle">${hoursLabels[k]}</text>`,
     );
-    const r = (k / 4) * p.radius;
-    const y = yOf(r);
+  });
+  const microns = linearTicks(0, p.radius * 1e6, 5).filter((r) => r >= 0 && r <= p.radius * 1e6 * (1 + 1e-9));
+  const micronLabels = tickLabels(microns);
+  microns.forEach((r, k) => {
+    const y = yOf(r * 1e-6);
     parts.push(
       `<line x1="${left - 4}" x2="${left}" y1="${y.toFixed(2)}" y2="${y.toFixed(2)}" stroke="#333"/>`,
     );
-    parts.push(
-      `<text x="${left - 6}" y="${(y + 4).toFixed(2)}" text-anchor="end">${fmtTick(r * 1e6)}</text>`,
-    );
-  }
+    parts.push(`<text x="${left - 6}" y="${(y + 4).toFixed(2)}" text-anchor="end">${micronLabels[k]}</text>`);
+  });
   parts.push(`<text x="${left + pw / 2}" y="${H - 6}" text-anchor="middle">time [h]</text>`);
   parts.push(
     `<text transform="translate(14 ${top + ph / 2}) rotate(-90)" text-anchor="middle">radius r [µm]</text>`,
