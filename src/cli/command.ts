@@ -252,5 +252,10 @@ export const DURATION_BOUNDS: NumericBounds = {
   minExclusive: true,
   describe: "above 0 s and at most 1 year",
 };
+/**
+ * A solver step cap: 1 ms to one year (below 1 ms an hour of protocol takes millions of steps,
+ * which looks like a hang).
+ */
+export const MAX_STEP_BOUNDS: NumericBounds = { min: 1e-3, max: 3.2e7, describe: "from 1 ms to 1 year" };
 /** A fraction in [0, 1]. */
 export const FRACTION_BOUNDS: NumericBounds = { min: 0, max: 1, describe: "from 0 to 1" };

@@ -15,10 +15,10 @@ import type { Protocol } from "../../protocol/steps.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import {
   type Command,
-  DURATION_BOUNDS,
   FRACTION_BOUNDS,
   inputPaths,
   integerOption,
+  MAX_STEP_BOUNDS,
   numberOption,
   parseOptions,
   quantityOption,
@@ -73,7 +73,7 @@ Options:
   --dl-capacitance C      double-layer capacitance per area in F/m2 (default: the material's)
   --area-factor F         reacting area / 4πR² (default 1)
   --isolated-fraction F   electrically isolated volume fraction 0…1 (default 0)
-  --max-step T            largest solver step, above 0, e.g. 60s (for smoother recorded curves)
+  --max-step T            largest solver step, 1 ms to 1 year, e.g. 60s (for smoother recorded curves)
 
 Examples:
   cathodelab simulate --material NMC811 --radius 5.22um --protocol "Discharge at 1C until 3.0 V" --initial-x 0.27 --out run1
@@ -265,7 +265,7 @@ export const command: Command = {
     const { values } = parseOptions(argv, SIMULATE_OPTIONS, false);
     const params = particleParametersFromOptions(values);
     const protocol = readProtocolOption(values);
-    const maxStep = quantityOption(values, "max-step", "time", DURATION_BOUNDS);
+    const maxStep = quantityOption(values, "max-step", "time", MAX_STEP_BOUNDS);
     const outDir = stringOption(values, "out");
     // open (and check) the output directory before the long computation
     const out = outDir

@@ -185,6 +185,7 @@ export const command: Command = {
   name: "sweep",
   summary: "run a command over a parameter grid: local worker pool or SLURM array, resumable, merged",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length !== 1) {

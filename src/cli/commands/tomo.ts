@@ -50,7 +50,7 @@ const ANALYSIS_HELP = `Options:
   --tophat R             also mark black top-hat responses with a ball of radius R voxels (1 to 50)
   --shells N             shells of the radial crack profile, 1 to 1000 (default 10)
   --min-crack-voxels N   smallest crack piece, voxels (default 8; 4 for 2-D images)
-  --min-crack-depth D    depth a crack piece must reach below the particle surface, voxels (default 3)
+  --min-crack-depth D    depth a crack must reach below the particle surface, voxels (default 3)
   --no-skeleton          skip crack skeletons
   --collector AXIS=POS   current-collector plane, e.g. z=0um (gives each particle's depth)`;
 
@@ -668,16 +668,19 @@ async function synth(values: Record<string, unknown>, ctx: CommandContext): Prom
     });
   }
   const voxel = parseVoxelSize(stringOption(values, "voxel") ?? "0.124um");
-  const { volume, truth } = syntheticParticles({
-    shape: shape as [number, number, number],
-    spacing: voxel,
-    particles: integerOption(values, "particles", 1, 1000) ?? 8,
-    seed: integerOption(values, "seed", 0, 2 ** 31 - 1) ?? 1,
-    blurSigma: 0.8,
-    noiseSigma: 8,
-  });
+  const particles = integerOption(values, "particles", 1, 1000) ?? 8;
+  const seed = integerOption(values, "seed", 0, 2 ** 31 - 1) ?? 1;
+  // open (and check) the output folder before the computation
   const out = OutputDir.open(outDir, { force: values.force === true });
   try {
+    const { volume, truth } = syntheticParticles({
+      shape: shape as [number, number, number],
+      spacing: voxel,
+      particles,
+      seed,
+      blurSigma: 0.8,
+      noiseSigma: 8,
+    });
     writeVolumeFile(out.path("volume.tif"), volume);
     const lab16 = new Uint16Array(truth.particles.data.length);
     for (let i = 0; i < lab16.length; i++) lab16[i] = truth.particles.data[i];
