@@ -93,6 +93,10 @@ test("simulate, fit eis, study, tomo analyze, electrode (single and sweep): two 
     );
     assertIdentical(...study, "study");
     assert.ok(study[0].has("report.html") && study[0].has("nyquist.png"));
+    // the report inlines every figure: one distinct clip-path id per chart
+    const ids = [...String(study[0].get("report.html")).matchAll(/<clipPath id="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(ids.length >= 6, `${ids.length} charts in the study report`);
+    assert.equal(new Set(ids).size, ids.length, "unique clip-path ids in report.html");
     const synth = await runCli(
       "tomo",
       "synth",
