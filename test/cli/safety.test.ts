@@ -210,7 +210,7 @@ test("simulate: amperes on one particle are refused with the step and the C-rate
     "Rest for 1 min\nCharge at 1 A until 4.1 V",
   );
   assert.equal(r.code, 2);
-  // capacity of a 13.25 µm NMC333 sphere: 10.689 nAh = 3.848e-8 C, so 1 A is 3600/3.848e-8 = 9.36e7 C
+  // a 13.25 µm NMC333 sphere holds 10.689 nAh = 3.848e-5 C, so 1 A is 3600/3.848e-5 = 9.36e7 C
   assert.match(r.err, /line 2/);
   assert.match(r.err, /"Charge at 1 A until 4\.1 V"/);
   assert.match(r.err, /9\.36e\+7C/);
