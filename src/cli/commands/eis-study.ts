@@ -184,6 +184,7 @@ const row = (p: MeasuredPoint) => ({
   linkk_pass: p.linkk.pass,
   linkk_max_residual: p.linkk.maxResidual,
   linkk_rms_residual: p.linkk.rmsResidual,
+  linkk_max_residual_2M: p.linkk.maxResidualDoubleM ?? "",
   notes: p.notes.join("; "),
 });
 
@@ -236,7 +237,18 @@ function writeOutputs(out: OutputDir, r: MeasuredStudyResult, command: string[],
   out.write(
     "linkk.csv",
     toCsv(
-      ["index", "phase", "ocv_V", "M", "mu", "max_residual", "rms_residual", "pass", "verdict"],
+      [
+        "index",
+        "phase",
+        "ocv_V",
+        "M",
+        "mu",
+        "max_residual",
+        "rms_residual",
+        "max_residual_2M",
+        "pass",
+        "verdict",
+      ],
       r.points.map((p) => ({
         index: p.index,
         phase: p.phase,
@@ -245,6 +257,7 @@ function writeOutputs(out: OutputDir, r: MeasuredStudyResult, command: string[],
         mu: p.linkk.mu,
         max_residual: p.linkk.maxResidual,
         rms_residual: p.linkk.rmsResidual,
+        max_residual_2M: p.linkk.maxResidualDoubleM ?? "",
         pass: p.linkk.pass,
         verdict: p.linkk.verdict,
       })),
