@@ -16,8 +16,16 @@
  *
  * Weak form (Hughes, The Finite Element Method, 1987, ch. 2–3): find u with
  * ∫ ε(v) : C_e : (ε(u) − ε*) dV = 0 for all v, i.e. K u = f, f = Σ_e ∫ Bᵀ C_e ε*_e dV.
- * Plane strain (ε_zz = 0) takes the full 3D eigenstrain: the in-plane eigenstress is
- * (C : ε*)_{xx,yy,xy}, so out-of-plane eigenstrain components act through λ·tr ε*.
+ * 2D takes the full 3D eigenstrain. Two out-of-plane conditions (`GridSpec.outOfPlane`):
+ * - "plane-strain" (ε_zz = 0): out-of-plane eigenstrain acts through λ·tr ε* and a uniform
+ *   isotropic eigenstrain e leaves σ_zz = −E·e in a free body;
+ * - "generalised" (generalised plane strain, Cheng, Gupta & Meguid, Int. J. Solids Struct. 33
+ *   (1996) 1101; Abaqus "generalized plane strain" elements): ε_zz = ε₀ is one unknown
+ *   uniform over the section, fixed by zero net axial force ∫σ_zz dA = 0. The energy is then
+ *   that of a long prism free at its ends, a uniform isotropic eigenstrain is compatible
+ *   (zero stress, as in 3D), and only eigenstrain differences between cells stress the body.
+ *   Solved exactly by superposition: u = u_a + ε₀·u_b (u_a: ε_zz = 0 with the eigenstrain,
+ *   u_b: ε_zz = 1 without), ε₀ = −S_a/S_b with S = ∫σ_zz dA, both linear in u.
  *
  * Units: modulus [Pa], spacing [m], displacement [m], stress [Pa]; forces are [N] in 3D and
  * [N/m] (per unit thickness) in 2D.
@@ -37,6 +45,11 @@ export interface GridSpec {
    * about a third but doubles the work per iteration).
    */
   smoothingSweeps?: number;
+  /**
+   * 2D out-of-plane condition (default "plane-strain", ε_zz = 0; "generalised": uniform ε_zz
+   * with zero net axial force, see the module comment). Ignored in 3D.
+   */
+  outOfPlane?: "plane-strain" | "generalised";
 }
 
 interface Level {
@@ -166,6 +179,21 @@ export class ElasticitySolver {
   private readonly sweeps: number;
   /** Dense-Cholesky threshold on the coarsest level [dofs]. */
   private static readonly COARSE_DOFS = 400;
+  /** 2D out-of-plane condition (see GridSpec). */
+  readonly outOfPlane: "plane-strain" | "generalised";
+  /**
+   * Uniform out-of-plane strain ε_zz = ε₀ of a 2D body [-] (0 in plane strain; set by
+   * `solveEigenstrain` in generalised plane strain; callers may preset it as a predictor).
+   */
+  axialStrain = 0;
+  /** Generalised plane strain: displacement for ε₀ = 1 without eigenstrain, its load and work. */
+  private axialWork: {
+    ub: Float64Array;
+    fb: Float64Array;
+    ua: Float64Array;
+    unit: Float64Array;
+    strain: Float64Array;
+  } | null = null;
 
   /**
    * @param grid cells per side and spacing [m]
@@ -176,6 +204,7 @@ export class ElasticitySolver {
   constructor(grid: GridSpec, poissonRatio: number, fixed?: Uint8Array) {
     const { dim, n, spacing } = grid;
     this.sweeps = grid.smoothingSweeps ?? 1;
+    this.outOfPlane = dim === 2 ? (grid.outOfPlane ?? "plane-strain") : "plane-strain";
     if (!(n >= 2) || !Number.isInteger(n)) throw new RangeError("n must be an integer ≥ 2");
     this.dim = dim;
     this.n = n;
@@ -771,6 +800,79 @@ export class ElasticitySolver {
     return { iterations: it, relativeResidual: rel };
   }
 
+  /**
+   * Solve for the displacement under a per-cell eigenstrain (6 per cell, [-]) with the current
+   * moduli: K u = f(ε*) in 3D and plane strain; in generalised plane strain also the uniform
+   * ε_zz = ε₀ (stored in `axialStrain`) with ∫σ_zz dA = 0, by superposition of two solves
+   * (module comment). u is the warm start (with `axialStrain` as the guess of ε₀) and the
+   * result. `load` is optional work space (length dofCount). Iterations are summed.
+   */
+  solveEigenstrain(
+    eigenstrain: Float64Array,
+    u: Float64Array,
+    options: SolveOptions = {},
+    load: Float64Array = new Float64Array(this.dofCount),
+  ): SolveResult {
+    if (this.outOfPlane !== "generalised") {
+      this.axialStrain = 0;
+      this.eigenstrainLoad(eigenstrain, load);
+      return this.solve(load, u, options);
+    }
+    if (!this.axialWork) {
+      const unit = new Float64Array(6 * this.cellCount);
+      for (let c = 0; c < this.cellCount; c++) unit[6 * c + 2] = -1; // ε_zz = 1 ≡ eigenstrain −e_z⊗e_z
+      this.axialWork = {
+        ub: new Float64Array(this.dofCount),
+        fb: new Float64Array(this.dofCount),
+        ua: new Float64Array(this.dofCount),
+        unit,
+        strain: new Float64Array(6 * this.cellCount),
+      };
+    }
+    const w = this.axialWork;
+    const e0Guess = this.axialStrain;
+    // u_b for the present moduli (warm start from the last one)
+    this.eigenstrainLoad(w.unit, w.fb);
+    const rb = this.solve(w.fb, w.ub, options);
+    // u_a from the guess u − ε₀·u_b
+    for (let i = 0; i < u.length; i++) w.ua[i] = u[i] - e0Guess * w.ub[i];
+    this.eigenstrainLoad(eigenstrain, load);
+    const ra = this.solve(load, w.ua, options);
+    const sa = this.axialForce(w.ua, eigenstrain, 0);
+    const sb = this.axialForce(w.ub, null, 1);
+    const e0 = sb !== 0 ? -sa / sb : 0;
+    this.axialStrain = e0;
+    for (let i = 0; i < u.length; i++) u[i] = w.ua[i] + e0 * w.ub[i];
+    return {
+      iterations: ra.iterations + rb.iterations,
+      relativeResidual: Math.max(ra.relativeResidual, rb.relativeResidual),
+    };
+  }
+
+  /**
+   * Net axial force per unit h² of a 2D section, Σ_cells E_e·[λ₁·tr(ε − ε*) + 2μ₁·(ε_zz − ε*_zz)]
+   * with in-plane strain from u and ε_zz = e0 (exact cell integral: Q1 strain averages) [Pa].
+   */
+  private axialForce(u: Float64Array, eigenstrain: Float64Array | null, e0: number): number {
+    const w = this.axialWork as NonNullable<ElasticitySolver["axialWork"]>;
+    const keep = this.axialStrain;
+    this.axialStrain = e0;
+    const strain = this.cellStrain(u, w.strain);
+    this.axialStrain = keep;
+    const mod = this.modulus as Float64Array;
+    const lam = this.lambdaUnit;
+    const mu = this.muUnit;
+    let sum = 0;
+    for (let c = 0; c < this.cellCount; c++) {
+      const o = 6 * c;
+      const exx = strain[o] - (eigenstrain ? eigenstrain[o] : 0);
+      const eyy = strain[o + 1] - (eigenstrain ? eigenstrain[o + 1] : 0);
+      const ezz = e0 - (eigenstrain ? eigenstrain[o + 2] : 0);
+      sum += mod[c] * (lam * (exx + eyy + ezz) + 2 * mu * ezz);
+    }
+    return sum;
+  }
+
   /** Internal force K u (full operator, including fixed dofs: reactions there) [N or N/m]. */
   internalForce(u: Float64Array, out: Float64Array = new Float64Array(this.dofCount)): Float64Array {
     this.apply(0, u, out, false);
@@ -778,7 +880,8 @@ export class ElasticitySolver {
   }
 
   /**
-   * Cell-centre total strain (6 per cell, tensor shear; ε_zz = 0 in plane strain) from the
+   * Cell-centre total strain (6 per cell, tensor shear; in 2D ε_zz = `axialStrain`, 0 in plane
+   * strain) from the
    * cell-average displacement gradient (1/V)Σ_a u_a ⊗ g_a [-].
    */
   cellStrain(u: Float64Array, out: Float64Array = new Float64Array(6 * this.cellCount)): Float64Array {
@@ -796,7 +899,7 @@ export class ElasticitySolver {
       const o = 6 * cell;
       out[o] = G[0] / V;
       out[o + 1] = G[4] / V;
-      out[o + 2] = G[8] / V;
+      out[o + 2] = dim === 2 ? this.axialStrain : G[8] / V;
       out[o + 3] = (0.5 * (G[5] + G[7])) / V;
       out[o + 4] = (0.5 * (G[2] + G[6])) / V;
       out[o + 5] = (0.5 * (G[1] + G[3])) / V;

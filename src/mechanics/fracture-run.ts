@@ -47,6 +47,12 @@ export interface FractureRunOptions {
    * boundary condition for such models). Needs `binderShellRadius`.
    */
   shellOuter?: "free" | "clamped";
+  /**
+   * 2D out-of-plane condition (default "generalised": uniform ε_zz with zero net axial force,
+   * so a uniform isotropic eigenstrain is stress-free as in 3D; "plane-strain": ε_zz = 0, whose
+   * σ_zz = −E·ε* of an isotropic contraction feeds the damage driver). See elasticity.ts.
+   */
+  outOfPlane?: "plane-strain" | "generalised";
   /** Binder Young's modulus [Pa] (seed 001: 0.3 GPa). */
   binderModulus?: number;
   /** Void stiffness as a fraction of the grain modulus [-] (default 1e-6). */
@@ -258,6 +264,8 @@ export function disconnectedGrains(
  * Exact while the damage does not change; otherwise (and for radial Li profiles) a
  * second-order extrapolation that lets PCG start close to the answer. Falls back to scaling
  * u_now when the two previous loads are (nearly) proportional. Shifts u_now into u_old.
+ * Returns the weights (α, β), which also extrapolate any other quantity linear in the load
+ * (the generalised-plane-strain ε_zz).
  */
 export function predictDisplacement(
   u: Float64Array,
@@ -266,7 +274,7 @@ export function predictDisplacement(
   old: { a: number; b: number },
   a2: number,
   b2: number,
-): void {
+): { alpha: number; beta: number } {
   const det = now.a * old.b - old.a * now.b;
   const scale = Math.hypot(now.a, now.b) * Math.hypot(old.a, old.b);
   let alpha: number;
@@ -288,6 +296,7 @@ export function predictDisplacement(
   old.b = now.b;
   now.a = a2;
   now.b = b2;
+  return { alpha, beta };
 }
 
 /**
@@ -387,7 +396,11 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
       throw new RangeError("shellOuter 'clamped' needs a binder shell");
     clampOutsideShell(poly, fixed);
   }
-  const elastic = new ElasticitySolver({ dim, n, spacing: h }, nu, fixed);
+  const elastic = new ElasticitySolver(
+    { dim, n, spacing: h, outOfPlane: options.outOfPlane ?? "generalised" },
+    nu,
+    fixed,
+  );
   const field = new PhaseField(
     { dim, n, spacing: h },
     { length: ell, split: options.split ?? "amor", discretisation: options.damageDiscretisation },
@@ -430,10 +443,14 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
   const coeffOld = { a: 0, b: 0 };
   const coeffNow = { a: 0, b: 0 };
   const damageOld = new Float64Array(field.unknowns.length);
+  let axialOld = 0;
   for (let s = 1; s <= stepLimit; s++) {
     const xMean = xStart + ((xEnd - xStart) * s) / nSteps;
     const mean = latticeStrain(mat, xMean, xStart);
-    predictDisplacement(u, uOld, coeffNow, coeffOld, mean.a, mean.c - mean.a);
+    const w = predictDisplacement(u, uOld, coeffNow, coeffOld, mean.a, mean.c - mean.a);
+    const axialNow = elastic.axialStrain;
+    elastic.axialStrain = w.alpha * axialNow + w.beta * axialOld;
+    axialOld = axialNow;
     predictDamage(field.unknowns, damageOld);
     field.refreshCellDamage();
     for (let c = 0; c < cells; c++) {

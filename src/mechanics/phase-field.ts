@@ -501,8 +501,12 @@ export function staggeredLoadStep(
     it++;
     field.degradedModulus(baseModulus, w.modulus);
     elastic.updateModulus(w.modulus, options.hierarchyDrift ?? 0.02);
-    elastic.eigenstrainLoad(eigenstrain, w.load);
-    elasticIterations += elastic.solve(w.load, u, { tolerance: options.elasticTolerance ?? 1e-7 }).iterations;
+    elasticIterations += elastic.solveEigenstrain(
+      eigenstrain,
+      u,
+      { tolerance: options.elasticTolerance ?? 1e-7 },
+      w.load,
+    ).iterations;
     elastic.cellStrain(u, w.strain);
     field.updateHistory(w.strain, eigenstrain, baseModulus, elastic.poissonRatio);
     w.previous.set(field.damage);
