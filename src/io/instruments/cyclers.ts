@@ -73,6 +73,31 @@ function readCyclerTable(
   };
 }
 
+/** Column roles of a Neware or Arbin table by its header names (the cycler's own names). */
+export function cyclerMapping(kind: "neware" | "arbin", names: readonly string[]): ColumnMapping {
+  const time =
+    kind === "neware"
+      ? pick(names, ["Cumulative Time", "Total Time", "Test Time"])
+      : pick(names, ["Test_Time(s)", "Test_Time"]);
+  const current = pick(
+    names,
+    kind === "neware" ? ["Current(A)", "Current(mA)", "Current"] : ["Current(A)", "Current"],
+  );
+  const voltage = pick(
+    names,
+    kind === "neware" ? ["Voltage(V)", "Voltage(mV)", "Voltage"] : ["Voltage(V)", "Voltage"],
+  );
+  const step = pick(names, kind === "neware" ? ["Step Index"] : ["Step_Index"]);
+  const cycle = pick(names, kind === "neware" ? ["Cycle Index"] : ["Cycle_Index"]);
+  return {
+    ...(time ? { time } : {}),
+    ...(current ? { current } : {}),
+    ...(voltage ? { voltage } : {}),
+    ...(step ? { step } : {}),
+    ...(cycle ? { cycle } : {}),
+  };
+}
+
 /** Parse a Neware BTS CSV record export as a time series [s, A, V]. */
 export function parseNewareCsv(
   bytes: Uint8Array,
@@ -90,17 +115,7 @@ export function parseNewareCsv(
   }
   const timeNames = ["Cumulative Time", "Total Time", "Test Time", "Time", "Step Time"];
   const { set } = readCyclerTable(bytes, name, options, timeNames);
-  const time = pick(set.names, ["Cumulative Time", "Total Time", "Test Time"]);
-  const current = pick(set.names, ["Current(A)", "Current(mA)", "Current"]);
-  const voltage = pick(set.names, ["Voltage(V)", "Voltage(mV)", "Voltage"]);
-  const mapping: ColumnMapping = {
-    ...(time ? { time } : {}),
-    ...(current ? { current } : {}),
-    ...(voltage ? { voltage } : {}),
-    ...(pick(set.names, ["Step Index"]) ? { step: "Step Index" } : {}),
-    ...(pick(set.names, ["Cycle Index"]) ? { cycle: "Cycle Index" } : {}),
-    ...options.columns,
-  };
+  const mapping: ColumnMapping = { ...cyclerMapping("neware", set.names), ...options.columns };
   const series = timeSeriesFromColumns(set, mapping, options.units, options.currentSign ?? 1);
   series.meta = { format: "neware" };
   return series;
@@ -113,17 +128,7 @@ export function parseArbinCsv(
   options: TimeSeriesReadOptions = {},
 ): TimeSeries {
   const { set } = readCyclerTable(bytes, name, options, []);
-  const time = pick(set.names, ["Test_Time(s)", "Test_Time"]);
-  const current = pick(set.names, ["Current(A)", "Current"]);
-  const voltage = pick(set.names, ["Voltage(V)", "Voltage"]);
-  const mapping: ColumnMapping = {
-    ...(time ? { time } : {}),
-    ...(current ? { current } : {}),
-    ...(voltage ? { voltage } : {}),
-    ...(pick(set.names, ["Step_Index"]) ? { step: "Step_Index" } : {}),
-    ...(pick(set.names, ["Cycle_Index"]) ? { cycle: "Cycle_Index" } : {}),
-    ...options.columns,
-  };
+  const mapping: ColumnMapping = { ...cyclerMapping("arbin", set.names), ...options.columns };
   const series = timeSeriesFromColumns(set, mapping, options.units, options.currentSign ?? 1);
   series.meta = { format: "arbin" };
   return series;

@@ -21,6 +21,7 @@ import type {
   TimeSeries,
   TimeSeriesReadOptions,
 } from "./types.js";
+import { parseXlsxImpedance, parseXlsxTimeSeries } from "./xlsx.js";
 import { parseZplot } from "./zplot.js";
 
 export {
@@ -48,6 +49,7 @@ export type {
   TimeSeries,
   TimeSeriesReadOptions,
 } from "./types.js";
+export { parseXlsxImpedance, parseXlsxTimeSeries, readXlsx, type XlsxWorkbook } from "./xlsx.js";
 export { parseZplot } from "./zplot.js";
 
 function startsWithAscii(bytes: Uint8Array, text: string): boolean {
@@ -71,6 +73,8 @@ function head(bytes: Uint8Array, n = 2048): string {
  */
 export function detectFormat(bytes: Uint8Array, name: string): InstrumentFormat {
   if (startsWithAscii(bytes, "BIO-LOGIC MODULAR FILE")) return "biologic-mpr";
+  // A ZIP archive ("PK\x03\x04") is an Office Open XML spreadsheet for these readers.
+  if (startsWithAscii(bytes, "PK\x03\x04")) return "xlsx";
   const h = head(bytes);
   if (/^EC-Lab ASCII FILE/i.test(h)) return "biologic-mpt";
   if (/^EXPLAIN\s*[\r\n]/.test(h) || /\nTAG\t/.test(h)) return "gamry-dta";
@@ -97,6 +101,7 @@ const FORMATS: InstrumentFormat[] = [
   "maccor",
   "neware",
   "arbin",
+  "xlsx",
   "csv",
 ];
 
@@ -128,6 +133,8 @@ export function parseImpedance(
       return parseGamryImpedance(bytes, name, options);
     case "zplot":
       return parseZplot(bytes, name, options);
+    case "xlsx":
+      return parseXlsxImpedance(bytes, name, options);
     case "csv":
       return parseCsvImpedance(bytes, name, options);
     case "maccor":
@@ -162,6 +169,8 @@ export function parseTimeSeries(
       return parseNewareCsv(bytes, name, options);
     case "arbin":
       return parseArbinCsv(bytes, name, options);
+    case "xlsx":
+      return parseXlsxTimeSeries(bytes, name, options);
     case "csv":
       return parseCsvTimeSeries(bytes, name, options);
     case "zplot":

@@ -65,6 +65,7 @@ export type InstrumentFormat =
   | "maccor"
   | "neware"
   | "arbin"
+  | "xlsx"
   | "csv";
 
 /** Column selector: a column name as written in the header, or a 0-based index. */
@@ -113,6 +114,8 @@ interface CommonReadOptions {
 }
 
 export interface ImpedanceReadOptions extends CommonReadOptions {
+  /** Spreadsheet (.xlsx): name of the sheet to read (default: the first that holds the columns). */
+  table?: string;
   /**
    * Split into several spectra along the file's own structure (BioLogic loops, Gamry ZCURVE
    * tables, a `spectrum` column). Default true; false returns everything as one spectrum.
@@ -125,7 +128,10 @@ export interface ImpedanceReadOptions extends CommonReadOptions {
 }
 
 export interface TimeSeriesReadOptions extends CommonReadOptions {
-  /** Gamry .DTA: name of the table to read (default: all CURVE tables, else OCVCURVE). */
+  /**
+   * Gamry .DTA: name of the table to read (default: all CURVE tables, else OCVCURVE);
+   * spreadsheet (.xlsx): name of the sheet (default: the first that holds the columns).
+   */
   table?: string;
   /** Multiply the current by this sign (+1/−1) after reading, for files with the opposite convention. */
   currentSign?: 1 | -1;
