@@ -236,6 +236,8 @@ export function inputPaths(
  */
 /** Particle radius or diameter: 1 nm to 1 mm. */
 export const RADIUS_BOUNDS: NumericBounds = { min: 1e-9, max: 1e-3, describe: "from 1 nm to 1 mm" };
+/** Particle diameter: 2 nm to 2 mm. */
+export const DIAMETER_BOUNDS: NumericBounds = { min: 2e-9, max: 2e-3, describe: "from 2 nm to 2 mm" };
 /** Temperature: 150 K to 600 K (electrolytes freeze or decompose beyond). */
 export const TEMPERATURE_BOUNDS: NumericBounds = { min: 150, max: 600, describe: "from 150 K to 600 K" };
 /** Electrode or particle area: above 0, at most 1 m². */

@@ -14,7 +14,7 @@ import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
-import { type Command, parseOptions, stringOption } from "../command.js";
+import { type Command, parseOptions, quantityOption, RADIUS_BOUNDS, stringOption } from "../command.js";
 
 const OPTIONS = {
   radius: { type: "string" },
@@ -43,7 +43,8 @@ and switch-off, ΔE_t (pulse, IR removed), ΔE_s (relaxed voltage change), τ, a
 FILE needs time, current and voltage columns (CSV, BioLogic .mpt/.mpr, Gamry .DTA, Maccor).
 
 Options:
-  --radius R             particle radius (sphere) or film thickness (planar), e.g. 5um (required)
+  --radius R             particle radius (sphere) or film thickness (planar), 1 nm to 1 mm,
+                         e.g. 5um (required)
   --geometry G           sphere (default) or planar
   --molar-volume V       molar volume in m^3/mol, to give x per pulse (with --initial-x)
   --material M           take the molar volume as 1/c_max of a library material (e.g. NMC622)
@@ -128,10 +129,10 @@ export const command: Command = {
       });
     }
     const file = positionals[0];
-    const radius = parseQuantity(stringOption(values, "radius", true, "a length such as 5um"), "length", {
-      field: "--radius",
-      positive: true,
-    });
+    const radius = quantityOption(values, "radius", "length", RADIUS_BOUNDS, {
+      required: true,
+      expected: "a length such as 5um",
+    }) as number;
     const geometry = stringOption(values, "geometry") ?? "sphere";
     if (geometry !== "sphere" && geometry !== "planar") {
       throw new InputError(`unknown geometry "${geometry}"`, {

@@ -22,7 +22,16 @@ import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
-import { type Command, type CommandContext, parseOptions, stringOption } from "../command.js";
+import {
+  type Command,
+  type CommandContext,
+  DURATION_BOUNDS,
+  parseOptions,
+  quantityOption,
+  RADIUS_BOUNDS,
+  stringOption,
+  TEMPERATURE_BOUNDS,
+} from "../command.js";
 
 const OPTIONS = {
   radius: { type: "string" },
@@ -57,7 +66,7 @@ FILE: any time series the readers know (CSV with time and current columns, BioLo
 Gamry .DTA, Maccor); time from the potential step.
 
 Options:
-  --radius R            particle radius, e.g. 13.25um (required for a sphere)
+  --radius R            particle radius, 1 nm to 1 mm, e.g. 13.25um (required for a sphere)
   --geometry G          sphere (default) or planar
   --thickness L         film thickness for --geometry planar (e.g. 800nm)
   --dUdc X              |dU/dc| as a plain number in V·m^3/mol
@@ -65,7 +74,7 @@ Options:
   --charge Q|free       known step charge (e.g. 1e-9C, 0.5uAh) or free (default)
   --baseline B          none (default), free, or a known leakage current (e.g. 5pA)
   --t-min T, --t-max T  fit window (e.g. --t-min 5s to drop a double-layer spike)
-  --temperature T       default 298.15K
+  --temperature T       150 K to 600 K (default 298.15K)
   --weighting W         relative (default) or absolute
   --current-sign S      +1 (default) or -1 to flip the file's current sign
   --columns MAP         map columns of a table by hand, with units the header lacks:
@@ -85,16 +94,6 @@ Options:
 Examples (files made by scripts/make-examples.ts):
   cathodelab fit pitt examples/pitt-transient.csv --radius 13.25um --dUdx 1.2V --material NMC333 --out pitt1
   cathodelab fit pitt examples/pitt-steps.csv --steps --radius 13.25um --material NMC333 --out pitt-all`;
-
-function optionalQuantity(
-  values: Record<string, unknown>,
-  name: string,
-  dimension: Parameters<typeof parseQuantity>[1],
-  positive = true,
-): number | undefined {
-  const text = stringOption(values, name);
-  return text === undefined ? undefined : parseQuantity(text, dimension, { field: `--${name}`, positive });
-}
 
 /** Finite numbers as they are, non-finite as null (JSON cannot carry Infinity). */
 function finiteOrNull(v: number): number | null {
@@ -218,8 +217,8 @@ export const command: Command = {
       });
     }
     const geometry = geometryText;
-    const radius = optionalQuantity(values, "radius", "length");
-    const thickness = optionalQuantity(values, "thickness", "length");
+    const radius = quantityOption(values, "radius", "length", RADIUS_BOUNDS);
+    const thickness = quantityOption(values, "thickness", "length", RADIUS_BOUNDS);
     const L = geometry === "planar" ? (thickness ?? radius) : radius;
     if (L === undefined) {
       throw new InputError(
@@ -230,7 +229,7 @@ export const command: Command = {
         },
       );
     }
-    const T = optionalQuantity(values, "temperature", "temperature") ?? T_REF;
+    const T = quantityOption(values, "temperature", "temperature", TEMPERATURE_BOUNDS) ?? T_REF;
     let dUdc: number | undefined;
     const dUdcText = stringOption(values, "dUdc");
     const dUdxText = stringOption(values, "dUdx");
@@ -285,8 +284,12 @@ export const command: Command = {
         expected: "+1 or -1",
       });
     }
-    const tMin = optionalQuantity(values, "t-min", "time", false);
-    const tMax = optionalQuantity(values, "t-max", "time");
+    const tMin = quantityOption(values, "t-min", "time", {
+      min: 0,
+      max: 3.2e7,
+      describe: "from 0 to 1 year",
+    });
+    const tMax = quantityOption(values, "t-max", "time", DURATION_BOUNDS);
 
     const series = readTimeSeriesFile(file, {
       currentSign: signText === "-1" ? -1 : 1,

@@ -12,7 +12,7 @@ import { readImpedanceFile } from "../../io/instruments/node.js";
 import { OutputDir } from "../../io/output-dir.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
-import { type Command, parseOptions, stringOption } from "../command.js";
+import { type Command, integerOption, parseOptions, stringOption } from "../command.js";
 
 const OPTIONS = {
   spectrum: { type: "string" },
@@ -46,7 +46,7 @@ Options:
   --mu C                mu cutoff (default 0.85)
   --capacitance auto|yes|no   series capacitance in the KK model (default auto: the better fit)
   --no-inductance       leave the series inductance out
-  --max-m M             largest number of RC elements (default min(N, 100))
+  --max-m M             largest number of RC elements, 1 to 1000 (default min(N, 100))
   --fit-type T          complex (default), real (fit Re, predict Im) or imag
   --out DIR             write kk.csv (residuals), kk.json (verdict, M, mu) and kk.svg
                         (one sub-folder per spectrum when there are several)
@@ -137,14 +137,7 @@ export const command: Command = {
         expected: "auto, yes or no",
       });
     }
-    const maxMText = stringOption(values, "max-m");
-    const maxM = maxMText === undefined ? undefined : Number(maxMText);
-    if (maxM !== undefined && !(Number.isInteger(maxM) && maxM >= 1)) {
-      throw new InputError("--max-m must be a positive integer", {
-        field: "--max-m",
-        value: String(maxMText),
-      });
-    }
+    const maxM = integerOption(values, "max-m", 1, 1000);
 
     const fitType = stringOption(values, "fit-type") ?? "complex";
     if (fitType !== "complex" && fitType !== "real" && fitType !== "imag") {

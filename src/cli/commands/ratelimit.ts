@@ -11,7 +11,15 @@ import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
 import { renderPlot } from "../../report/svg-plot.js";
 import { parseQuantity } from "../../units.js";
-import { type Command, parseOptions, stringOption } from "../command.js";
+import {
+  type Command,
+  DIAMETER_BOUNDS,
+  parseOptions,
+  quantityOption,
+  RADIUS_BOUNDS,
+  stringOption,
+  TEMPERATURE_BOUNDS,
+} from "../command.js";
 
 const OPTIONS = {
   material: { type: "string" },
@@ -37,9 +45,9 @@ with D(x), i0(x), U(x) and C_p from the material library.
 
 Options:
   --material M          NMC333/NMC111, NMC532, NMC622, NMC811, NCA (required)
-  --radius R            particle radius, e.g. 5um (or --diameter 10um)
-  --overpotential E     acceptable interfacial overpotential (default 100mV)
-  --temperature T       default 298.15K
+  --radius R            particle radius, 1 nm to 1 mm, e.g. 5um (or --diameter 10um)
+  --overpotential E     acceptable interfacial overpotential, up to 2 V (default 100mV)
+  --temperature T       150 K to 600 K (default 298.15K)
   --points N            compositions over the nominal window (default 21)
   --radii LIST          radii for the B scaling table (default 1um,2.5um,5um = 2, 5, 10 um diameter)
   --out DIR             write ratelimit.csv, biot-scaling.csv, ratelimit.json, crate.svg, biot.svg
@@ -105,16 +113,16 @@ export const command: Command = {
     }
     const radius =
       radiusText !== undefined
-        ? parseQuantity(radiusText, "length", { field: "--radius", positive: true })
-        : parseQuantity(diameterText as string, "length", { field: "--diameter", positive: true }) / 2;
-    const overpotential = parseQuantity(stringOption(values, "overpotential") ?? "100mV", "voltage", {
-      field: "--overpotential",
-      positive: true,
-    });
-    const temperature = parseQuantity(stringOption(values, "temperature") ?? `${T_REF}K`, "temperature", {
-      field: "--temperature",
-      positive: true,
-    });
+        ? (quantityOption(values, "radius", "length", RADIUS_BOUNDS) as number)
+        : (quantityOption(values, "diameter", "length", DIAMETER_BOUNDS) as number) / 2;
+    const overpotential =
+      quantityOption(values, "overpotential", "voltage", {
+        min: 0,
+        max: 2,
+        minExclusive: true,
+        describe: "above 0 and at most 2 V",
+      }) ?? 0.1;
+    const temperature = quantityOption(values, "temperature", "temperature", TEMPERATURE_BOUNDS) ?? T_REF;
     const pointsText = stringOption(values, "points") ?? "21";
     const points = Number(pointsText);
     if (!Number.isInteger(points) || points < 2 || points > 10000) {
