@@ -474,11 +474,12 @@ export function runMeasuredStudy(
 
   // hysteresis: each charge point with the discharge point nearest in x (within 0.02)
   const hysteresis: MeasuredStudyResult["hysteresis"] = [];
-  for (const c of points.filter((q) => q.phase === "charge")) {
+  for (const c of points.filter((q) => q.phase === "charge" && q.determined)) {
     let best: MeasuredPoint | undefined;
     for (const d of points)
       if (
         d.phase === "discharge" &&
+        d.determined &&
         Math.abs(d.x - c.x) <= 0.02 &&
         (!best || Math.abs(d.x - c.x) < Math.abs(best.x - c.x))
       )
