@@ -568,6 +568,9 @@ export function writeStudyOutputs(
 /** The study's positive-electrode functions for the BPX export (x = Li fraction, SI). */
 export function bpxParticleData(r: VirtualStudyResult): BpxParticleData {
   const eis = r.eis.filter((p) => p.phase === "charge");
+  // D only where the PITT transient determines it (all points when none does)
+  const determined = r.pitt.filter((p) => p.diffusivityDetermined);
+  const pitt = determined.length > 0 ? determined : r.pitt;
   return {
     title: `cathodelab virtual study: ${r.material}`,
     description:
@@ -575,7 +578,7 @@ export function bpxParticleData(r: VirtualStudyResult): BpxParticleData {
     particleRadius: r.radius,
     maxConcentration: getMaterial(r.material).maxConcentration,
     exchangeCurrentDensity: { x: eis.map((p) => p.xMean), y: eis.map((p) => p.exchangeCurrentDensity) },
-    diffusivity: { x: r.pitt.map((p) => p.xMean), y: r.pitt.map((p) => p.diffusivity) },
+    diffusivity: { x: pitt.map((p) => p.xMean), y: pitt.map((p) => p.diffusivity) },
     ocp: { x: eis.map((p) => p.xMean), y: eis.map((p) => p.relaxedOcv) },
   };
 }
