@@ -106,13 +106,20 @@ function readCsv(
   };
 }
 
-/** A cell that is the tail of a number split at its decimal comma: "05", "5E-003", "0012". */
-const FRACTION_TAIL = /^(?:0\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)$/;
+/**
+ * A cell that is a piece of a number split at its decimal comma: the decimals "05", "0012",
+ * "5E-003", or the integer part "-0" of "-0,5".
+ */
+const SPLIT_PIECE = /^(?:0\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|-0)$/;
+const INTEGER = /^[+-]?\d+$/;
 
 /**
  * European spreadsheet exports write decimal commas; with "," also separating the fields, a
  * number such as 1,05 becomes two cells (1 | 05) and the table silently means something else.
- * Refuse such files (and an explicit decimal "," with "," fields): they are ambiguous.
+ * Refuse such files (and an explicit decimal "," with "," fields): they are ambiguous. The
+ * evidence, looked for in the first 200 data lines when no cell holds a decimal point: a cell
+ * that can only be a piece of a split number (SPLIT_PIECE), or rows made only of an even
+ * number (≥ 4) of integers. `decimal: "."` given explicitly turns the check off.
  */
 function refuseCommaDecimals(
   lines: string[],
@@ -127,24 +134,36 @@ function refuseCommaDecimals(
       expected: 'fields separated by ";" or tabs (options.delimiter) when numbers use decimal commas',
     });
   }
-  for (let i = first; i < Math.min(lines.length, first + 200); i++) {
+  if (decimal === ".") return;
+  let piece: { line: number; column: number; cell: string; text: string } | undefined;
+  let allIntegerEven = true;
+  let dataLines = 0;
+  for (let i = first; i < Math.min(lines.length, first + 201); i++) {
     if (lines[i].trim() === "") continue;
-    const cells = lines[i].split(",");
-    const tail = cells.findIndex((c) => FRACTION_TAIL.test(c.trim()));
-    if (tail >= 0 && i > first) {
-      throw new InputError(
-        `cell "${cells[tail].trim()}" looks like the decimals of a number written with a decimal comma`,
-        {
-          file: name,
-          line: i + 1,
-          column: tail + 1,
-          value: lines[i].slice(0, 60),
-          expected:
-            'a "." decimal separator, or ";" / tab between fields with decimal commas (ambiguous otherwise)',
-        },
-      );
-    }
+    const cells = lines[i].split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
+    if (cells.some((c) => /[A-DF-Za-df-z_(/[]/.test(c))) continue; // a header or text line
+    if (cells.some((c) => /\d\.\d|^\.\d|\d\.$/.test(c))) return; // decimal points: not comma decimals
+    dataLines++;
+    const k = cells.findIndex((c) => SPLIT_PIECE.test(c));
+    if (k >= 0 && piece === undefined) piece = { line: i + 1, column: k + 1, cell: cells[k], text: lines[i] };
+    if (!(cells.length >= 4 && cells.length % 2 === 0 && cells.every((c) => INTEGER.test(c))))
+      allIntegerEven = false;
   }
+  if (piece === undefined && !(allIntegerEven && dataLines > 0)) return;
+  const where = piece ?? { line: first + 1, column: 1, cell: "", text: lines[first] };
+  throw new InputError(
+    piece
+      ? `cell "${piece.cell}" looks like a piece of a number written with a decimal comma, and no number has a decimal point`
+      : "every row is an even number of integers and no number has a decimal point: these look like numbers written with decimal commas",
+    {
+      file: name,
+      line: where.line,
+      column: where.column,
+      value: where.text.slice(0, 60),
+      expected:
+        'a "." decimal separator, or ";" / tab between fields with decimal commas (ambiguous otherwise; options.decimal "." / --decimal . reads the cells as they are)',
+    },
+  );
 }
 
 /** Parse a delimited impedance table; one spectrum per run of the spectrum column, if any. */

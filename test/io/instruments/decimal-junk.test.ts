@@ -47,6 +47,27 @@ describe("CSV with decimal commas (European exports)", () => {
     );
   });
 
+  it('pieces without leading zeros ("-0" of -0,5) or rows of an even number of integers → InputError', () => {
+    assert.throws(
+      () => parseImpedance(latin1("1000,5,2,5,-0,5\n100,5,3,5,-1,5\n"), "eu2.csv"),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.line === 1 &&
+        e.column === 5 &&
+        /"-0" looks like a piece/.test(e.message),
+    );
+    assert.throws(
+      () => parseImpedance(latin1("1000,5,2,5\n100,5,3,5\n"), "eu3.csv"),
+      (e: unknown) => e instanceof InputError && /even number of integers/.test(e.message),
+    );
+    // --decimal . says the integers are meant: read as they are (4 columns: f, Re, Im, extra)
+    const s = parseImpedance(latin1("1000,5,2,5\n100,5,3,5\n"), "int.csv", { decimal: "." })[0];
+    assert.deepEqual([...s.frequency], [1000, 100]);
+    // integers in two columns, or any decimal point in the data, are not suspicious
+    assert.equal(parseTimeSeries(latin1("time,current\n0,1\n1,2\n"), "t.csv").time.length, 2);
+    assert.equal(parseImpedance(latin1("1e3,5.5,-1\n1e2,6,-2\n"), "e.csv")[0].frequency[0], 1000);
+  });
+
   it('options.decimal "," with "," between fields → InputError (ambiguous)', () => {
     assert.throws(
       () => parseImpedance(dataBytes("impedancepy__exampleData.csv"), "x.csv", { decimal: "," }),
