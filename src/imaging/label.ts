@@ -109,49 +109,20 @@ export function label(volume: Volume, options: LabelOptions = {}): LabelResult {
   const nRows = nz * ny;
   const rowFirst = new Int32Array(nRows + 1); // runs of row r: rowFirst[r] … rowFirst[r+1]−1
   let cap = 1 << 16;
-  let runStart = new Int32Array(cap);
-  let runEnd = new Int32Array(cap); // inclusive
-  let runLabel = new Int32Array(cap);
+  let runStart: Int32Array = new Int32Array(cap);
+  let runEnd: Int32Array = new Int32Array(cap); // inclusive
+  let runLabel: Int32Array = new Int32Array(cap);
   let runValue = new Float64Array(byValue ? cap : 0);
   let nRuns = 0;
 
-  let parent = new Int32Array(1 << 16);
+  let parent: Int32Array = new Int32Array(1 << 16);
   let next = 1;
-  const find = (a: number): number => {
-    while (parent[a] !== a) {
-      const g = parent[parent[a]];
-      parent[a] = g;
-      a = g;
-    }
-    return a;
-  };
-  const union = (a: number, b: number): number => {
-    let ra = find(a);
-    let rb = find(b);
-    if (ra === rb) return ra;
-    if (ra > rb) {
-      const t = ra;
-      ra = rb;
-      rb = t;
-    }
-    parent[rb] = ra;
-    return ra;
-  };
-  const growRuns = () => {
-    cap *= 2;
-    const g = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    runStart = g(runStart);
-    runEnd = g(runEnd);
-    runLabel = g(runLabel);
-    if (byValue) {
-      const b = new Float64Array(cap);
-      b.set(runValue);
-      runValue = b;
-    }
+  // The hot loop below keeps every array in a local (no closures capture them) and inlines
+  // find/union (path halving, link to the smaller root): V8 then keeps them in registers.
+  const grow = (a: Int32Array, size: number): Int32Array<ArrayBuffer> => {
+    const b = new Int32Array(size);
+    b.set(a);
+    return b;
   };
 
   const nbRow = new Int32Array(rowsList.length);
@@ -188,7 +159,17 @@ export function label(volume: Volume, options: LabelOptions = {}): LabelResult {
         if (byValue) while (x < nx && d[base + x] === v) x++;
         else while (x < nx && d[base + x] !== bg) x++;
         const e0 = x - 1;
-        if (nRuns === cap) growRuns();
+        if (nRuns === cap) {
+          cap *= 2;
+          runStart = grow(runStart, cap);
+          runEnd = grow(runEnd, cap);
+          runLabel = grow(runLabel, cap);
+          if (byValue) {
+            const b = new Float64Array(cap);
+            b.set(runValue);
+            runValue = b;
+          }
+        }
         let cur = 0;
         for (let k = 0; k < m; k++) {
           const ext = nbExt[k];
@@ -199,17 +180,25 @@ export function label(volume: Volume, options: LabelOptions = {}): LabelResult {
           nbPtr[k] = p;
           for (let q = p; q < pe && runStart[q] - ext <= e0; q++) {
             if (byValue && runValue[q] !== v) continue;
-            const lq = runLabel[q];
-            if (cur === 0) cur = lq;
-            else if (lq !== cur) cur = union(cur, lq);
+            // root of the neighbour run's provisional label (path halving)
+            let rb = runLabel[q];
+            while (parent[rb] !== rb) {
+              const g = parent[parent[rb]];
+              parent[rb] = g;
+              rb = g;
+            }
+            if (cur === 0) cur = rb;
+            else if (rb !== cur) {
+              // cur is a root; link the larger root to the smaller
+              if (rb < cur) {
+                parent[cur] = rb;
+                cur = rb;
+              } else parent[rb] = cur;
+            }
           }
         }
         if (cur === 0) {
-          if (next >= parent.length) {
-            const g = new Int32Array(parent.length * 2);
-            g.set(parent);
-            parent = g;
-          }
+          if (next >= parent.length) parent = grow(parent, parent.length * 2);
           parent[next] = next;
           cur = next++;
         }
@@ -227,13 +216,18 @@ export function label(volume: Volume, options: LabelOptions = {}): LabelResult {
   const final = new Int32Array(next);
   let count = 0;
   for (let a = 1; a < next; a++) {
-    const r = find(a);
+    let r = a;
+    while (parent[r] !== r) r = parent[r];
     final[a] = r === a ? ++count : final[r];
   }
   for (let row = 0; row < nRows; row++) {
     const base = row * nx;
-    for (let q = rowFirst[row]; q < rowFirst[row + 1]; q++)
-      labels.fill(final[runLabel[q]], base + runStart[q], base + runEnd[q] + 1);
+    for (let q = rowFirst[row]; q < rowFirst[row + 1]; q++) {
+      // a plain loop: fill() costs a call per run, which dominates for short runs
+      const l = final[runLabel[q]];
+      const e = base + runEnd[q];
+      for (let i = base + runStart[q]; i <= e; i++) labels[i] = l;
+    }
   }
   return { labels: { data: labels, shape: volume.shape, spacing: volume.spacing }, count };
 }
