@@ -15,7 +15,7 @@ import {
   theoreticalSpecificCapacity,
   xrayDensity,
 } from "./common.js";
-import type { Material, MaterialName, PropertyInfo, Provenance } from "./material.js";
+import type { ContactLossLaw, Material, MaterialName, PropertyInfo, Provenance } from "./material.js";
 import { MonotoneCubic } from "./tabulated.js";
 
 /** Lattice parameters tabulated against Li fraction, in Å (converted to m here). */
@@ -55,6 +55,11 @@ export interface MaterialSpec {
   radiusInfo?: Provenance;
   /** Published c_max of the source parameter set [mol/m³], reported beside ρ/M. */
   publishedMaxConcentration?: { value: number; source: string };
+  /** i0 on DISCHARGE [A/m²] where the source reports one that differs from charge (seed 000: NMC333). */
+  dischargeExchangeCurrent?: (x: number, electrolyteConcentration: number, temperature: number) => number;
+  dischargeExchangeCurrentInfo?: Provenance;
+  /** Irreversible, charge-driven contact loss of the secondary particle (seed 000: bare NCA). */
+  contactLoss?: ContactLossLaw;
 }
 
 /** Build and freeze a Material from its spec. */
@@ -211,9 +216,25 @@ export function defineMaterial(spec: MaterialSpec): Material {
       ...(spec.radiusInfo ?? { source: "unspecified" }),
     };
   }
+  if (spec.dischargeExchangeCurrent !== undefined) {
+    properties.dischargeExchangeCurrentDensity = {
+      name: "exchange current density on discharge",
+      unit: "A/m^2",
+      ...(spec.dischargeExchangeCurrentInfo ?? { source: "unspecified" }),
+    };
+  }
+  if (spec.contactLoss !== undefined) {
+    properties.contactLoss = {
+      name: "fracture-induced contact loss (isolated fraction vs lowest x reached)",
+      unit: "-",
+      source: spec.contactLoss.source,
+      note: spec.contactLoss.note,
+    };
+  }
   for (const info of Object.values(properties)) Object.freeze(info);
 
   const { ocv, diffusivity, exchangeCurrent, conductivity } = spec;
+  const discharge = spec.dischargeExchangeCurrent;
   const material: Material = {
     name: spec.name,
     aliases: Object.freeze([...spec.aliases]),
@@ -241,6 +262,13 @@ export function defineMaterial(spec: MaterialSpec): Material {
     latticeA: (x) => latticeA.value(x),
     latticeC: (x) => latticeC.value(x),
     properties: Object.freeze(properties),
+    ...(discharge !== undefined
+      ? {
+          dischargeExchangeCurrentDensity: (x: number, electrolyteConcentration = ref, temperature = T_REF) =>
+            discharge(x, electrolyteConcentration, temperature),
+        }
+      : {}),
+    ...(spec.contactLoss !== undefined ? { contactLoss: spec.contactLoss } : {}),
   };
   return Object.freeze(material);
 }

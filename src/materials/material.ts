@@ -82,6 +82,14 @@ export interface Material {
    * c_l [mol/m³] and temperature T [K].
    */
   exchangeCurrentDensity(x: number, electrolyteConcentration?: number, temperature?: number): number;
+  /**
+   * Exchange current density on DISCHARGE [A/m²] where it differs from charge (optional; seed
+   * 000: NMC333's first-discharge j0 is 2–5× its first-charge j0). The particle model switches
+   * between the two with the sign of the current (`directionalExchangeCurrent`).
+   */
+  dischargeExchangeCurrentDensity?(x: number, electrolyteConcentration?: number, temperature?: number): number;
+  /** Irreversible, charge-driven contact loss of the secondary particle (optional; seed 000: bare NCA). */
+  contactLoss?: ContactLossLaw;
   /** Electronic conductivity of the particle [S/m] at Li fraction x. */
   electronicConductivity(x: number): number;
   /** Hexagonal lattice parameter a [m] at Li fraction x. */
@@ -91,6 +99,19 @@ export interface Material {
 
   /** Provenance of every property, keyed by the member name above. */
   readonly properties: Readonly<Record<string, PropertyInfo>>;
+}
+
+/**
+ * Irreversible, charge-driven electrical isolation of part of a secondary particle (e.g.
+ * fracture-induced contact loss of bare NCA, seed 000): the isolated volume fraction φ [-] after
+ * the particle's surface Li fraction has come down to `xMin`. The particle model keeps the
+ * largest φ reached (it never decreases) and scales the reacting area by (1 − φ).
+ */
+export interface ContactLossLaw {
+  isolatedFraction(xMin: number): number;
+  /** Where the law and its parameters come from. */
+  readonly source: string;
+  readonly note: string;
 }
 
 /** SOC of a cathode from Li fraction over the material's nominal window (SPEC §1). */

@@ -8,14 +8,20 @@
  *   outside (below 0.30 the polynomial climbs without data; above ≈0.98 the exponential term
  *   plunges to −200 V at s = 1).
  * - i0(x): seed 000: ≈0.1 mA/cm² at low SOC (> 10× NMC333), two maxima, the first at OCV 4.0 V
- *   (≈50 % SOC), a drop of more than 10× above 4.5 V. Log-PCHIP through values placed at the x of
- *   those OCVs on Kim's curve; the maxima heights (≈0.3 mA/cm²) are our assumption, consistent
- *   with Kim's 4 A/m² at s = 0.41.
+ *   (≈50 % SOC). Log-PCHIP through values placed at the x of those OCVs on Kim's curve down to
+ *   x = 0.30 (4.35 V); the maxima heights (≈0.3 mA/cm²) are our assumption, consistent with
+ *   Kim's 4 A/m² at s = 0.41. Below x = 0.30 the INTRINSIC i0 follows the composition factor of
+ *   seed 000 eqn 3 (Newman, α = ½): i0 ∝ √(x(1 − x)). The seed's drop of more than 10× above
+ *   4.5 V and its > 10× charge/discharge hysteresis are NOT in i0: the seed attributes both to
+ *   fracture-induced loss of electrical contact ("the decrease in j0 by over a factor of 10 above
+ *   4.5 V also cannot be explained by the surface area change alone … most likely due to a loss
+ *   of electrical continuity"; a PVdF coating removes the hysteresis, Fig. 4b). That is
+ *   `NCA_CONTACT_LOSS` below, applied by the particle model (`contactLoss`) and the study.
  * - D = 3e-15 m²/s, 20 kJ/mol (Kim 2011).
  */
 import { arrhenius, type Differentiable, linearlyContinued, polynomialWithDerivative } from "./common.js";
 import { defineMaterial } from "./define.js";
-import type { Material } from "./material.js";
+import type { ContactLossLaw, Material } from "./material.js";
 import { logTable } from "./tabulated.js";
 
 const KIM = "Kim, Smith, Ireland & Pesaran, J. Electrochem. Soc. 158 (2011) A955";
@@ -38,11 +44,58 @@ export const kimOpenCircuitPotential: Differentiable = {
   },
 };
 
-/** i0 [A/m²] at c_l = 1000 mol/m³, 298.15 K: log10 knots at x of OCV ≈ 3.66, 3.8, 4.0, 4.1, 4.2, 4.35, 4.5, 4.6 V. */
-const ncaExchangeCurrentReference = logTable(
-  [1.0, 0.8, 0.65, 0.484, 0.42, 0.36, 0.3, 0.263, 0.22, 0.1],
-  [0.0, 0.0, 0.15, 0.5, 0.25, 0.45, 0.2, -0.3, -0.75, -0.75],
-);
+/** Intrinsic i0 [A/m²] at c_l = 1000 mol/m³, 298.15 K: log10 knots at x of OCV ≈ 3.66, 3.8, 4.0, 4.1, 4.2, 4.35 V. */
+const ncaExchangeCurrentKnots = logTable([1.0, 0.8, 0.65, 0.484, 0.42, 0.36, 0.3], [0.0, 0.0, 0.15, 0.5, 0.25, 0.45, 0.2]);
+/** Last knot: below it, i0 = i0(0.30)·√(x(1 − x)/(0.30·0.70)) (seed 000 eqn 3, α = ½). */
+const X_LAST_KNOT = 0.3;
+const ncaExchangeCurrentReference = (x: number): number =>
+  x >= X_LAST_KNOT
+    ? ncaExchangeCurrentKnots(x)
+    : ncaExchangeCurrentKnots(X_LAST_KNOT) *
+      Math.sqrt((Math.max(x, 0) * (1 - x)) / (X_LAST_KNOT * (1 - X_LAST_KNOT)));
+
+/**
+ * Fracture-induced contact loss of bare NCA secondary particles (seed 000, Figs. 2d–e, 3, 4):
+ * the volume fraction φ of primary grains that are electrically isolated after the particle's
+ * mean Li fraction has come down to x_min (irreversible: it does not heal on discharge), as a
+ * Weibull law with threshold in the c-axis collapse strain that drives the grain separation
+ * (seed 000 Fig. 3c: the unit-cell volume drops sharply at high SOC; REFERENCE §2):
+ *
+ *   ε_c(x) = 1 − c(x)/c_max for x < 0.45 (the c maximum; 0 above: the c-axis EXPANDS there),
+ *   φ = 1 − exp(−((ε_c − ε_th)/ε_s)^m) for ε_c > ε_th, else 0.
+ *
+ * The isolated grains no longer react, so the reacting area and the apparent j0 (on the
+ * geometric area, as the seed computes it) are both scaled by (1 − φ). Parameters: ε_th =
+ * ε_c(0.30) = 0.692 % (no contact loss up to 4.35 V, the last OCV of the seed's double-maximum
+ * charge curve, which the PVdF-coated particle shares, Fig. 4b); ε_s and m from the two
+ * first-charge values of seed 000 Fig. 2d above that (as read for this library before: 0.50
+ * A/m² at 4.47 V, x = 0.263, and 0.178 A/m², 16× below the second maximum, at 4.61 V, x = 0.22):
+ * (1 − φ) = apparent/intrinsic gives φ = 0.671 at ε_c = 1.206 % and φ = 0.876 at 2.070 %,
+ * so m = 0.638, ε_s = 0.435 %. Nothing else is fitted: the hysteresis after a 4.8 V charge
+ * (φ ≈ 0.91 at x ≈ 0.20, so discharge j0 ≈ 11× below charge at the same OCV) follows from the
+ * irreversibility. A PVdF coating holds the grains together (cracks do not open, seed 000
+ * Fig. 4a): the study's `coating: "pvdf"` switches the law off.
+ */
+export const NCA_CONTACT_LOSS: ContactLossLaw = (() => {
+  // ε_th = ε_c(0.30) = 0.692 %, evaluated from the lattice table (so φ(0.30) is exactly 0)
+  let threshold = Number.NaN;
+  const scale = 0.435e-2;
+  const shape = 0.638;
+  // c_max of the lattice table (x = 0.45: 14.45 Å)
+  const cMaxAngstrom = 14.45;
+  const xAtCMax = 0.45;
+  return {
+    source: `${TSAI}, Figs. 2d–e, 3, 4 (fit: ours)`,
+    note: `φ = 1 − exp(−((ε_c − ε_c(0.30))/${scale * 100} %)^${shape}), ε_c = 1 − c(x)/c_max below x = 0.45, ε_c(0.30) = 0.692 %; driven by the lowest surface x reached; irreversible; off with a PVdF coating`,
+    isolatedFraction(xMin: number): number {
+      if (!(xMin < xAtCMax)) return 0;
+      if (Number.isNaN(threshold)) threshold = 1 - NCA.latticeC(X_LAST_KNOT) / (cMaxAngstrom * 1e-10);
+      const eps = 1 - NCA.latticeC(xMin) / (cMaxAngstrom * 1e-10);
+      if (!(eps > threshold)) return 0;
+      return 1 - Math.exp(-(((eps - threshold) / scale) ** shape));
+    },
+  };
+})();
 
 /** κ [S/m]: assumption, 1e-3 S/m pristine → 1 S/m for x ≤ 0.6. */
 const ncaConductivity = logTable([1.0, 0.8, 0.6, 0.1], [-3, -1, 0, 0]);
@@ -70,7 +123,7 @@ export const NCA: Material = defineMaterial({
     source: `${TSAI} (EIS, Fig. 2d)`,
     seed: "000",
     assumption: true,
-    note: "log-PCHIP: 1 A/m² (0.1 mA/cm²) for x ≥ 0.8; maximum 3.2 A/m² at x = 0.484 (4.0 V); dip 1.8 A/m² at 4.1 V; second maximum 2.8 A/m² at 4.2 V; 0.5 A/m² at 4.5 V; 0.18 A/m² (16× below the second maximum) for U ≥ 4.6 V. Shape from seed 000's text, heights assumed; (c_l/1000)^0.5 and 24.01 kJ/mol assumed. First-charge values (fracture-induced hysteresis is a particle-model effect, not a material property)",
+    note: "intrinsic i0, log-PCHIP: 1 A/m² (0.1 mA/cm²) for x ≥ 0.8; maximum 3.2 A/m² at x = 0.484 (4.0 V); dip 1.8 A/m² at 4.1 V; second maximum 2.8 A/m² at 4.2 V; 1.58 A/m² at 4.35 V (x = 0.30), below that ∝ √(x(1 − x)) (seed 000 eqn 3). Shape from seed 000's text, heights assumed; (c_l/1000)^0.5 and 24.01 kJ/mol assumed. The seed's > 10× drop above 4.5 V and its hysteresis are fracture-induced contact loss (NCA_CONTACT_LOSS, applied by the particle model), not part of i0",
   },
   conductivity: ncaConductivity,
   conductivityInfo: {
@@ -102,4 +155,5 @@ export const NCA: Material = defineMaterial({
   typicalParticleRadius: 1.633e-6,
   radiusInfo: { source: KIM },
   publishedMaxConcentration: { value: 49000, source: KIM },
+  contactLoss: NCA_CONTACT_LOSS,
 });

@@ -98,6 +98,9 @@ const nmc111ExchangeCurrentReference = logTable(
   [-1.523, -1.523, -1.523, -1.45, -1.0, -0.45, 0.0, 0.4, 0.477, 0.477],
 );
 
+/** Discharge/charge ratio of i0 (seed 000: 2–5; √10 is the geometric middle, an assumption). */
+export const NMC111_DISCHARGE_FACTOR = Math.sqrt(10);
+
 /** D [m²/s] at 298.15 K: log10 knots (see module doc). */
 const nmc111DiffusivityReference = logTable([1.0, 0.7, 0.5, 0.3, 0.1], [-14.15, -14.0, -13.9, -13.75, -13.7]);
 
@@ -139,6 +142,22 @@ export const NMC111: Material = defineMaterial({
     seed: "000",
     assumption: true,
     note: "values from seed 000, placed in x through our OCV; log-PCHIP: 0.03 A/m² (3e-3 mA/cm²) for U ≤ 3.9 V (x ≥ 0.6), 0.035 at 4.0 V, 0.1 at 4.2 V, 0.35 at 4.4 V, 1.0 at 4.53 V, 3.0 A/m² (0.3 mA/cm²) at U ≥ 4.7 V (x ≤ 0.18): ×100 over the measured OCVs, monotone. Electrolyte factor (c_l/1000)^0.5 and 24.01 kJ/mol (O'Regan 2022) are assumptions. Note: seed 000's C_j = 0.5–2C for 10 µm implies ≈0.01–0.05 mA/cm²; we follow the quoted j0 values",
+  },
+  // seed 000: "NMC333 exhibits … a higher j0 during the first discharge than during the first
+  // charge (by a factor of 2-5, depending on the OCV)". The per-OCV values are in the ESI
+  // (Tables S1–S5), which we do not have; the factor's OCV dependence is therefore not
+  // reproduced: a constant √10 ≈ 3.16, the geometric middle of the stated 2–5 range, times the
+  // charge i0 (assumption).
+  dischargeExchangeCurrent: (x, electrolyteConcentration, temperature) =>
+    NMC111_DISCHARGE_FACTOR *
+    nmc111ExchangeCurrentReference(x) *
+    Math.sqrt(Math.max(electrolyteConcentration, 0) / 1000) *
+    arrhenius(2.401e4, temperature),
+  dischargeExchangeCurrentInfo: {
+    source: `${TSAI} (EIS, Fig. 2e: first-discharge j0 2–5× the first-charge j0)`,
+    seed: "000",
+    assumption: true,
+    note: "√10 ≈ 3.16 × the charge i0 at every x (geometric middle of the seed's 2–5; its OCV dependence is in the ESI tables we do not have)",
   },
   conductivity: nmc111Conductivity,
   conductivityInfo: {

@@ -2,7 +2,7 @@
  * Parameters of the single-particle model (SPEC §3.1). All SI.
  */
 import { InputError } from "../errors.js";
-import type { Material } from "../materials/material.js";
+import type { ContactLossLaw, Material } from "../materials/material.js";
 
 export interface ParticleParameters {
   /** Cathode material (OCV, D(x), i0(x), …). */
@@ -41,6 +41,36 @@ export interface ParticleParameters {
    * ~20× faster, interpolation error < 1e-10 relative). false = call them directly.
    */
   tabulate?: boolean;
+  /**
+   * Charge-driven, irreversible contact loss (default none; e.g. `material.contactLoss` for bare
+   * NCA, seed 000): after every accepted step the isolated fraction becomes
+   * max(φ, law(lowest surface x so far)) — the surface is where the lattice collapses first
+   * and cracks open; at rest it equals the mean — the newly isolated grains keep the present
+   * mean composition (so the particle's mean x is unchanged), and the reacting area is scaled
+   * by (1 − φ).
+   */
+  contactLoss?: ContactLossLaw | null;
+  /**
+   * Direction-dependent i0 (default off): i0 = w·i0_charge(x) + (1 − w)·i0_discharge(x), where
+   * w → 1 while the particle is charged (delithiated, I > 0) and → 0 while discharged, relaxing
+   * exponentially with the charge passed, w_target + (w − w_target)·exp(−|ΔQ|/Q_switch), and
+   * kept at rest. As PyBaMM's "current sigmoid" exchange-current option, but with memory: EIS
+   * at rest after a discharge step sees the discharge i0, as in seed 000's measurements.
+   * `discharge` defaults to `material.dischargeExchangeCurrentDensity` (error if it has none).
+   */
+  directionalExchangeCurrent?: {
+    /** i0 on discharge [A/m²] at Li fraction x. */
+    discharge?: (x: number) => number;
+    /**
+     * Charge over which the switch happens, as a fraction of the nominal capacity (default 1e-8:
+     * as instant as PyBaMM's sigmoid of the current, within milliseconds of a seed-000 PITT
+     * step; 1e-3 and 1e-5 spread the switch over the first 100 s and 10 s of a reaction-limited
+     * PITT step, an extra decay the sphere series cannot fit).
+     */
+    switchingCharge?: number;
+    /** Initial weight of the charge table (default 1: a pristine particle is charged first). */
+    initialChargeWeight?: number;
+  } | null;
   /** Relative tolerance of the local error control (default 1e-4). */
   relativeTolerance?: number;
   /** Absolute tolerance on x (default 2e-5). */
@@ -49,7 +79,16 @@ export interface ParticleParameters {
 
 /** Fully resolved parameters with defaults applied and validated. */
 export interface ResolvedParticleParameters
-  extends Required<Omit<ParticleParameters, "initialLithiumFraction">> {
+  extends Required<
+    Omit<ParticleParameters, "initialLithiumFraction" | "contactLoss" | "directionalExchangeCurrent">
+  > {
+  contactLoss: ContactLossLaw | null;
+  /** Discharge i0 [A/m²], switching charge [C] and initial weight of the charge table, or null. */
+  directionalExchangeCurrent: {
+    discharge: (x: number) => number;
+    switchingCharge: number;
+    initialChargeWeight: number;
+  } | null;
   /** Which material functions were overridden by the caller. */
   overridden: { diffusivity: boolean; exchangeCurrentDensity: boolean; openCircuitPotential: boolean };
   initialLithiumFraction: number;
@@ -128,6 +167,34 @@ export function resolveParticleParameters(p: ParticleParameters): ResolvedPartic
   const T = temperature;
   const cl = electrolyteConcentration;
   const volume = (4 / 3) * Math.PI * p.radius ** 3;
+  const nominalCapacity =
+    96485.33212 * m.maxConcentration * volume * (m.nominalWindow.xMax - m.nominalWindow.xMin);
+  let directional: ResolvedParticleParameters["directionalExchangeCurrent"] = null;
+  const d = p.directionalExchangeCurrent;
+  if (d) {
+    const materialDischarge = m.dischargeExchangeCurrentDensity;
+    const discharge =
+      d.discharge ?? (materialDischarge ? (x: number) => materialDischarge(x, cl, T) : undefined);
+    if (!discharge) {
+      throw new InputError(`${m.name} has no discharge exchange current density`, {
+        field: "directionalExchangeCurrent.discharge",
+        expected: "a function i0_discharge(x) [A/m²], or a material that defines one (NMC111)",
+      });
+    }
+    const w0 = d.initialChargeWeight ?? 1;
+    if (!(w0 >= 0 && w0 <= 1)) {
+      throw new InputError("initialChargeWeight must be in [0, 1]", {
+        field: "directionalExchangeCurrent.initialChargeWeight",
+        value: String(w0),
+      });
+    }
+    directional = {
+      discharge,
+      switchingCharge: positive(d.switchingCharge ?? 1e-8, "directionalExchangeCurrent.switchingCharge", "") *
+        nominalCapacity,
+      initialChargeWeight: w0,
+    };
+  }
   return {
     material: m,
     radius: p.radius,
@@ -154,7 +221,8 @@ export function resolveParticleParameters(p: ParticleParameters): ResolvedPartic
       p.openCircuitPotentialDerivative ?? ((x) => m.openCircuitPotentialDerivative(x)),
     relativeTolerance: positive(p.relativeTolerance ?? 1e-4, "relativeTolerance", ""),
     absoluteTolerance: positive(p.absoluteTolerance ?? 2e-5, "absoluteTolerance", ""),
-    nominalCapacity:
-      96485.33212 * m.maxConcentration * volume * (m.nominalWindow.xMax - m.nominalWindow.xMin),
+    contactLoss: p.contactLoss ?? null,
+    directionalExchangeCurrent: directional,
+    nominalCapacity,
   };
 }

@@ -117,11 +117,26 @@ export class ParticleSimulator {
   private readonly alphaA: number;
   private readonly alphaC: number;
   /** Reacting area of the connected part, S_eff = a_f · 4πR² · (1 − φ_iso) [m²]. */
-  readonly reactingArea: number;
+  get reactingArea(): number {
+    return this.surfaceArea * this.connected;
+  }
+  /** Electrically isolated volume fraction φ_iso [-] (grows with `contactLoss`, never shrinks). */
+  get isolatedFraction(): number {
+    return 1 - this.connected;
+  }
+  /** Weight w of the charge i0 table (1 = charge, 0 = discharge; 1 when i0 is not direction-dependent). */
+  get chargeWeight(): number {
+    return this.weightCharge;
+  }
   /** Reacting area per diffusion geometry (a_f · 4πR²) [m²]. */
   private readonly surfaceArea: number;
-  private readonly connected: number;
-  private readonly xIsolated: number;
+  private connected: number;
+  /** Mean Li fraction of the isolated part (each grain keeps its composition at isolation). */
+  private xIsolated: number;
+  /** Lowest surface Li fraction reached (drives `contactLoss`). */
+  private xMinReached: number;
+  private weightCharge = 1;
+  private readonly fI0Discharge: ScalarFunction | null;
   private readonly xLo: number;
   private readonly xHi: number;
   /** D(x) [m²/s], i0(x) [A/m²], U(x) [V] with derivatives (tables or direct). */
@@ -170,8 +185,8 @@ export class ParticleSimulator {
     this.alphaC = p.material.transferCoefficients.cathodic;
     this.connected = 1 - p.isolatedFraction;
     this.surfaceArea = p.activeAreaFactor * 4 * Math.PI * p.radius ** 2;
-    this.reactingArea = this.surfaceArea * this.connected;
     this.xIsolated = p.initialLithiumFraction;
+    this.xMinReached = p.initialLithiumFraction;
     [this.xLo, this.xHi] = p.material.validRange;
     const lo = this.xLo;
     const hi = this.xHi;
@@ -199,6 +214,13 @@ export class ParticleSimulator {
       this.fI0 = new DirectFunction(p.exchangeCurrentDensity, hi);
       this.fU = new DirectFunction(p.openCircuitPotential, hi, p.openCircuitPotentialDerivative);
     }
+    const dir = p.directionalExchangeCurrent;
+    this.fI0Discharge = dir
+      ? p.tabulate
+        ? cachedTable(dir.discharge, `i0d|${p.electrolyteConcentration}|${p.temperature}`, dir.discharge, lo, hi)
+        : new DirectFunction(dir.discharge, hi)
+      : null;
+    if (dir) this.weightCharge = dir.initialChargeWeight;
     this.u = new Float64Array(n);
     this.u1 = new Float64Array(n);
     this.u2 = new Float64Array(n);
@@ -273,13 +295,67 @@ export class ParticleSimulator {
     return this.faradaicDensity(u);
   }
 
+  /** i0 [A/m²] at surface Li fraction xs: the charge table, or w·charge + (1 − w)·discharge. */
+  private i0Value(xs: number): number {
+    const d = this.fI0Discharge;
+    const c = this.fI0.value(xs);
+    if (!d) return c;
+    const w = this.weightCharge;
+    return w * c + (1 - w) * d.value(xs);
+  }
+
+  private i0Derivative(xs: number): number {
+    const d = this.fI0Discharge;
+    const c = this.fI0.derivative(xs);
+    if (!d) return c;
+    const w = this.weightCharge;
+    return w * c + (1 - w) * d.derivative(xs);
+  }
+
+  /**
+   * Slow interface state after an accepted step (operator splitting; the integrator restarts
+   * when it changes): the direction weight of i0 and the contact-loss isolated fraction.
+   * @param passed terminal charge of the step [C] (> 0 = charge, delithiation)
+   */
+  private updateSlowState(passed: number): void {
+    const p = this.params;
+    let changed = false;
+    const dir = p.directionalExchangeCurrent;
+    // a rest passes no charge; ignore round-off of the cumulative charge (< 1e-3 of the switch)
+    if (dir && Math.abs(passed) > 1e-3 * dir.switchingCharge) {
+      const target = passed > 0 ? 1 : 0;
+      const w = target + (this.weightCharge - target) * Math.exp(-Math.abs(passed) / dir.switchingCharge);
+      if (Math.abs(w - this.weightCharge) > 1e-9) changed = true;
+      this.weightCharge = w;
+    }
+    const law = p.contactLoss;
+    if (law) {
+      // driven by the surface, where the lattice collapses first and the cracks open (seed 000
+      // Fig. 3b: radial cracks, grains separating from the outside); at rest surface = mean
+      const xsNow = this.u[this.size - 2];
+      if (xsNow < this.xMinReached) {
+        this.xMinReached = xsNow;
+        const phiOld = 1 - this.connected;
+        const phi = Math.min(Math.max(law.isolatedFraction(xsNow), 0), 0.999);
+        const xm = this.connectedMean(this.u);
+        if (phi > phiOld) {
+          // newly isolated grains keep the present mean composition: the particle's mean x is unchanged
+          this.xIsolated = (phiOld * this.xIsolated + (phi - phiOld) * xm) / phi;
+          this.connected = 1 - phi;
+          changed = true;
+        }
+      }
+    }
+    if (changed) this.history = 0;
+  }
+
   /** Faradaic current density i_F [A/m²] at state u. */
   private faradaicDensity(u: Float64Array): number {
     const n = this.size;
     const xs = this.clampX(u[n - 2]);
     let eta = u[n - 1] - this.fU.value(xs);
     eta = eta > BV_CLAMP ? BV_CLAMP : Math.max(eta, -BV_CLAMP);
-    const i0 = this.fI0.value(xs);
+    const i0 = this.i0Value(xs);
     return i0 * (Math.exp(this.alphaA * this.f * eta) - Math.exp(-this.alphaC * this.f * eta));
   }
 
@@ -336,7 +412,7 @@ export class ParticleSimulator {
     let eta = u[N + 1] - U;
     const clamped = eta > BV_CLAMP || eta < -BV_CLAMP;
     eta = eta > BV_CLAMP ? BV_CLAMP : Math.max(eta, -BV_CLAMP);
-    const i0 = this.fI0.value(xs);
+    const i0 = this.i0Value(xs);
     const ea = Math.exp(this.alphaA * this.f * eta);
     const ec = Math.exp(-this.alphaC * this.f * eta);
     const bv = ea - ec;
@@ -350,7 +426,7 @@ export class ParticleSimulator {
     else res[N + 1] -= this.totalCurrentDensity(u) - iF;
     if (jac) {
       const dBVdEta = clamped ? 0 : this.f * (this.alphaA * ea + this.alphaC * ec);
-      const di0 = this.fI0.derivative(xs);
+      const di0 = this.i0Derivative(xs);
       const dU = this.fU.derivative(xs);
       const diFdx = di0 * bv - i0 * dBVdEta * dU;
       const diFdE = i0 * dBVdEta;
@@ -543,9 +619,11 @@ export class ParticleSimulator {
       this.charge1 = this.charge;
       this.history++;
     }
+    const passed = this.trialCharge - this.charge;
     this.charge = this.trialCharge;
     this.time += h;
     this.stats.acceptedSteps++;
+    this.updateSlowState(passed);
   }
 
   /**

@@ -70,6 +70,18 @@ export interface VirtualStudyOptions {
   overpotential?: number;
   /** Measured surface area / sphere area for the fracture correction of j0 (default 1 = none). */
   surfaceAreaRatio?: number;
+  /**
+   * Binder coating of the particle (default "none"). With "none" a material's fracture-induced
+   * contact loss (`material.contactLoss`, bare NCA in seed 000) acts on the particle; "pvdf"
+   * holds the grains together (seed 000 Fig. 4: cracks do not open) and switches it off.
+   */
+  coating?: "none" | "pvdf";
+  /**
+   * Direction-dependent i0 (default true where the material defines a discharge i0, NMC333 in
+   * seed 000): the particle switches between its charge and discharge tables with the sign of
+   * the current (ParticleParameters.directionalExchangeCurrent).
+   */
+  directionalExchangeCurrent?: boolean;
   /** Relative Gaussian noise added to the simulated EIS and PITT data (default 0), seeded. */
   noise?: number;
   seed?: number;
@@ -93,9 +105,15 @@ export interface EisPoint {
   /** j0 from R_ct [A/m²], with the fracture-area correction applied, and its 95 % interval. */
   exchangeCurrentDensity: number;
   exchangeCurrentDensityCi: [number, number];
-  /** The material's i0 at the surface composition [A/m²] and the relative error. */
+  /**
+   * The j0 the analysis must recover at the surface composition [A/m²]: the material's i0
+   * (charge/discharge table by the particle's current direction weight) × reacting/geometric
+   * area; and the relative error of the fit against it.
+   */
   exchangeCurrentDensityTrue: number;
   exchangeCurrentDensityError: number;
+  /** Electrically isolated volume fraction φ of the particle at that moment [-] (contact loss). */
+  isolatedFraction: number;
   fitRmsRelative: number;
   /** Spectrum and fit (for figures). */
   frequency: Float64Array;
@@ -238,6 +256,10 @@ export interface VirtualStudyResult {
     overpotential: number;
     surfaceAreaRatio: number;
     noise: number;
+    coating: "none" | "pvdf";
+    /** Whether contact loss and direction-dependent i0 acted on the particle. */
+    contactLoss: boolean;
+    directionalExchangeCurrent: boolean;
   };
 }
 
@@ -368,12 +390,35 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
   const top = cutoffs[cutoffs.length - 1];
   const targets = (options.dischargeTargets ?? cutoffs.slice(0, -1).reverse()).filter((v) => v < top);
 
+  const coating = options.coating ?? "none";
+  if (coating !== "none" && coating !== "pvdf") {
+    throw new InputError(`unknown coating "${String(coating)}"`, { field: "coating", expected: "none or pvdf" });
+  }
+  const contactLoss = coating === "none" ? (m.contactLoss ?? null) : null;
+  const directional = (options.directionalExchangeCurrent ?? true) && m.dischargeExchangeCurrentDensity !== undefined;
   const sim = new ParticleSimulator({
     material: m,
     radius: R,
     ohmicResistance,
     doubleLayerCapacitance: m.doubleLayerCapacitance,
+    contactLoss,
+    directionalExchangeCurrent: directional ? {} : null,
   });
+  const geometricArea = 4 * Math.PI * R * R;
+  /**
+   * The j0 an analysis with the geometric area must recover [A/m²]: the particle's present
+   * i0 (charge/discharge mix when direction-dependent) times its reacting/geometric area
+   * (1 − φ_iso after contact loss).
+   */
+  const apparentI0 = (x: number) => {
+    const w = sim.chargeWeight;
+    const charge = m.exchangeCurrentDensity(x, cl, T);
+    const i0 =
+      directional && m.dischargeExchangeCurrentDensity
+        ? w * charge + (1 - w) * m.dischargeExchangeCurrentDensity(x, cl, T)
+        : charge;
+    return (i0 * sim.reactingArea) / geometricArea;
+  };
   const frequencies = logFrequencies(eisSpec.fMax, eisSpec.fMin, eisSpec.perDecade);
   const circuit = compileCircuit(STUDY_CIRCUIT, "circuit");
   const area = 4 * Math.PI * R * R;
@@ -439,7 +484,7 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     const ciHigh =
       rct - half > 0 ? exchangeCurrentFromRct(rct - half, area, T) / areaRatio : Number.POSITIVE_INFINITY;
     const xs = sim.surfaceLithiumFraction;
-    const truth = m.exchangeCurrentDensity(xs, cl, T);
+    const truth = apparentI0(xs);
     eisPoints.push({
       phase,
       stepVoltage,
@@ -453,6 +498,7 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
       exchangeCurrentDensityCi: [ciLow, ciHigh],
       exchangeCurrentDensityTrue: truth,
       exchangeCurrentDensityError: Math.abs(j0 / truth - 1),
+      isolatedFraction: sim.isolatedFraction,
       fitRmsRelative: fit.rmsRelative,
       frequency: z.frequency,
       zReal: z.zReal,
@@ -506,7 +552,7 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     const fit = fitRaw;
     const xMid = 0.5 * (xBefore + xAfter);
     const dTrue = m.chemicalDiffusivity(xMid, T);
-    const i0True = m.exchangeCurrentDensity(xMid, cl, T);
+    const i0True = apparentI0(xMid);
     if (!fit.i0) throw new Error("PITT fit returned no i0 although dUdc was given");
     const scale = dUdc / dUdcFull;
     const i0 = {
@@ -662,6 +708,9 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
       overpotential,
       surfaceAreaRatio: areaRatio,
       noise,
+      coating,
+      contactLoss: contactLoss !== null,
+      directionalExchangeCurrent: directional,
     },
   };
 }

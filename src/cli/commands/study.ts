@@ -40,6 +40,9 @@ Options:
   --noise F              relative Gaussian noise on the simulated EIS and PITT data (default 0)
   --seed N               noise seed (default 1)
   --area-ratio F         measured/sphere surface area for the fracture correction of j0 (default 1)
+  --coating none|pvdf    binder coating (default none). Bare NCA loses electrical contact to
+                         fractured grains at high SOC (seed 000): j0 falls > 10x and stays low
+                         on discharge; pvdf holds the grains together and switches that off
   --bpx-template FILE    complete SPM/SPMe/DFN BPX from a filled-in parameters.bpx-template.json
                          (default: a valid BPX "Partial" document)
 
@@ -60,8 +63,17 @@ export const STUDY_OPTIONS = {
   noise: { type: "string" },
   seed: { type: "string" },
   "area-ratio": { type: "string" },
+  coating: { type: "string" },
   "bpx-template": { type: "string" },
 } as const;
+
+/** --coating: none (default) or pvdf. */
+function coatingOption(text: string | undefined): "none" | "pvdf" | undefined {
+  if (text === undefined) return undefined;
+  const t = text.toLowerCase();
+  if (t === "none" || t === "pvdf") return t;
+  throw new InputError(`unknown coating "${text}"`, { field: "--coating", value: text, expected: "none or pvdf" });
+}
 
 /** An unbounded confidence limit (+∞: the data bound the quantity from one side) as an empty CSV cell. */
 const finiteOrBlank = (v: number): number | string => (Number.isFinite(v) ? v : "");
@@ -104,6 +116,14 @@ export function studySummaryText(r: VirtualStudyResult): string {
     );
   }
   for (const note of r.notes) lines.push(`  note: ${note}`);
+  if (r.hysteresis.length > 0) {
+    const ratios = r.hysteresis.map((h) => h.ratio);
+    const charge = r.eis.filter((p) => p.phase === "charge").map((p) => p.exchangeCurrentDensity);
+    const phi = Math.max(...r.eis.map((p) => p.isolatedFraction));
+    lines.push(
+      `  j0 hysteresis (discharge/charge at the same OCV): ${Math.min(...ratios).toPrecision(2)}–${Math.max(...ratios).toPrecision(2)}; charge j0 max/last ${(Math.max(...charge) / charge[charge.length - 1]).toPrecision(3)}; coating ${r.options.coating}${r.options.contactLoss ? `, contact loss on (isolated fraction up to ${phi.toFixed(3)})` : ""}${r.options.directionalExchangeCurrent ? ", direction-dependent i0" : ""}`,
+    );
+  }
   const rl = r.rateLimits;
   if (rl.length > 0) {
     const cj = rl.map((p) => p.interfacialCRate);
@@ -658,6 +678,7 @@ export const command: Command = {
         noise: num("noise", "dimensionless"),
         seed: seedText === undefined ? undefined : Number(seedText),
         surfaceAreaRatio: num("area-ratio", "dimensionless"),
+        coating: coatingOption(stringOption(values, "coating")),
         onProgress: (f, stage) => bar.update(f, stage),
       });
       bar.finish();

@@ -37,9 +37,11 @@ for (const [name, diameter] of CASES) {
     // every EIS point is compared; j0 from EIS within 5 % median / 10 % max
     const eis = r.selfCheck.find((c) => c.key === "eisExchangeCurrent");
     assert.ok(eis && eis.n === r.eis.length && eis.n >= 15, `${name}: ${eis?.n} EIS points`);
-    // D is compared somewhere for every case
+    // D is compared somewhere for every case except bare NCA: after the contact loss (φ ≈ 0.93)
+    // the connected remainder carries a few % of the PITT charge and D is not determined
+    // (the table says why); its D check is in the coated run below
     const d = r.selfCheck.find((c) => c.key === "pittDiffusivity");
-    assert.ok(d && d.n >= 2, `${name}: D compared at ${d?.n} steps`);
+    if (name !== "NCA") assert.ok(d && d.n >= 2, `${name}: D compared at ${d?.n} steps`);
     // no NaN or infinity in what the tables print
     for (const p of r.rateLimits) {
       for (const v of [p.biot, p.interfacialCRate, p.diffusionCRate, p.exchangeCurrentDensity]) {
@@ -85,4 +87,45 @@ test("chargeTransferArcIndex: R_ct is the larger arc resistance whichever arc th
   // R0 R1 Q1 α1 R2 Wsph_R Wsph_τ Q2 α2
   assert.equal(chargeTransferArcIndex([1e3, 2e3, 2e-10, 0.9, 4e8, 10, 1e-4, 4e-10, 1]), 4);
   assert.equal(chargeTransferArcIndex([0, 6.6e6, 3.9e-10, 1, 3.2e3, 2, 1e-5, 1e-7, 0.4]), 1);
+});
+
+test("NCA (seed 000): bare j0 falls > 10× at high SOC with > 10× hysteresis; PVdF coating removes both", () => {
+  const nca = getMaterial("NCA");
+  const bare = runVirtualStudy({ material: nca, radius: 12.5e-6 });
+  const coated = runVirtualStudy({ material: nca, radius: 12.5e-6, coating: "pvdf" });
+  const summary = (r: typeof bare) => {
+    const charge = r.eis.filter((p) => p.phase === "charge").map((p) => p.exchangeCurrentDensity);
+    const ratios = r.hysteresis.map((h) => h.ratio);
+    return { drop: Math.max(...charge) / charge[charge.length - 1], minRatio: Math.min(...ratios), maxRatio: Math.max(...ratios) };
+  };
+  const b = summary(bare);
+  const c = summary(coated);
+  assert.ok(bare.options.contactLoss && !coated.options.contactLoss);
+  // measured (docs/study.md): bare drop 30×, discharge/charge down to 0.057 (17×); coated 2.2×, 0.96–1.03
+  assert.ok(b.drop > 10, `bare drop ${b.drop}`);
+  assert.ok(b.minRatio < 0.1, `bare hysteresis ${b.minRatio}`);
+  assert.ok(c.drop < 3, `coated drop ${c.drop}`);
+  assert.ok(c.minRatio > 0.8 && c.maxRatio < 1.25, `coated hysteresis ${c.minRatio}–${c.maxRatio}`);
+  // the discharge points carry the irreversible isolated fraction of the top of charge
+  const top = Math.max(...bare.eis.filter((p) => p.phase === "charge").map((p) => p.isolatedFraction));
+  for (const p of bare.eis.filter((e) => e.phase === "discharge")) assert.ok(p.isolatedFraction >= top);
+  // the EIS analysis still recovers the apparent j0 (i0 × (1 − φ)) within the self-check
+  for (const r of [bare, coated]) assert.ok(r.selfCheck.every((row) => row.pass));
+  const d = coated.selfCheck.find((row) => row.key === "pittDiffusivity");
+  assert.ok(d && d.n >= 1);
+});
+
+test("NMC333 (seed 000): discharge j0 2–5× the charge j0 from the direction-dependent i0; one table without it", () => {
+  const m = getMaterial("NMC333");
+  const r = runVirtualStudy({ material: m, radius: 13.25e-6, chargeCutoffs: [3.9, 4.1, 4.3, 4.5, 4.7] });
+  assert.ok(r.options.directionalExchangeCurrent);
+  assert.ok(r.hysteresis.length >= 3);
+  for (const h of r.hysteresis) assert.ok(h.ratio > 2 && h.ratio < 5, `ratio ${h.ratio} at ${h.relaxedOcv} V`);
+  const off = runVirtualStudy({
+    material: m,
+    radius: 13.25e-6,
+    chargeCutoffs: [3.9, 4.1, 4.3, 4.5, 4.7],
+    directionalExchangeCurrent: false,
+  });
+  for (const h of off.hysteresis) assert.ok(h.ratio > 0.8 && h.ratio < 1.25, `ratio ${h.ratio}`);
 });
