@@ -9,4 +9,5 @@ export * from "./random.js";
 export * from "./run.js";
 export * from "./simulate.js";
 export * from "./spec.js";
+export * from "./switching.js";
 export * from "./tables.js";

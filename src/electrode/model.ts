@@ -20,7 +20,7 @@
  * the contact reacts directly; option: in series with the body, + 1/(4κ(x_p)a));
  * particle–particle 1/G = 1/(4κ(x_p)a) + 1/(4κ(x_q)a); carbon strand G = κ_cb π r_s²/L.
  * κ(x) is the material's electronicConductivity (orders of magnitude lower pristine, seed 003
- * Fig. 4b), evaluated at each particle's surface (default), outer-shell or mean x.
+ * Fig. 4b), evaluated at each particle's mean x (default), outer-shell or surface x.
  *
  * Time stepping: variable-step BDF2 (BDF1 after every control change) shared by all
  * particles, local error from the predictor–corrector difference (Milne) in the max norm over
@@ -98,10 +98,13 @@ export interface ElectrodeParameters {
   /** Factor on κ(x) (default 1). */
   conductivityScale?: number;
   /**
-   * Which composition sets a particle's κ: "surface" (default: the surface node — the
-   * delithiated skin conducts first, which lets a badly connected particle switch on by
-   * itself as in seed 003 Fig. 2), "shell" (volume average over the outer
-   * `conductivityShellFraction` of the radius) or "mean" (the whole particle).
+   * Which composition sets a particle's κ: "mean" (default: the whole particle — a
+   * particle–particle contact spot is buried, not wetted by the electrolyte, so its Li content
+   * changes only through the solid and follows the bulk; in the seed-003 continuum model the
+   * current crosses the particles' solid at its local composition), "shell" (volume average
+   * over the outer `conductivityShellFraction` of the radius) or "surface" (the wetted surface
+   * node: it delithiates within minutes while the bulk is still pristine, so κ jumps 2–3
+   * decades at once and a pristine neighbour is never a barrier; docs/electrode.md compares).
    */
   conductivityComposition?: "shell" | "surface" | "mean";
   /** Thickness of the conducting shell as a fraction of the radius (default 0.2 = contact-spot radius). */
@@ -110,7 +113,11 @@ export interface ElectrodeParameters {
    * true (default): a carbon (or collector) contact feeds the particle surface around it
    * directly, G = 4κ_cb·a (seed 003 Fig. 4a: the reaction also takes place "at the porous
    * carbon binder interface"); false: the current must also cross the particle body,
-   * 1/G = 1/(4κ(x_p)a) + 1/(4κ_cb a). Particle–particle contacts always cross both bodies.
+   * 1/G = 1/(4κ(x_p)a) + 1/(4κ_cb a). With the NMC532 κ (1e-5 S/m pristine) and a = 0.2 R the
+   * body path of a pristine covered particle passes less than its C/20 share at 1.3 V, so with
+   * `false` a C/20 first charge reaches 4.3 V at t = 0 (docs/electrode.md) — the seed's
+   * electrode charged at constant current for ≈ 20 h. Particle–particle contacts always cross
+   * both bodies.
    */
   directCarbonContacts?: boolean;
   /** Override of D(x) [m²/s]. */
@@ -405,7 +412,7 @@ export class ElectrodeSimulator {
       this.volFrac[i] = grid.volumes[i] / ((4 / 3) * Math.PI);
     }
     // κ composition weights over the unit grid
-    const kMode = params.conductivityComposition ?? "surface";
+    const kMode = params.conductivityComposition ?? "mean";
     const shellFrac = params.conductivityShellFraction ?? 0.2;
     if (!(shellFrac > 0 && shellFrac <= 1))
       throw new InputError("conductivityShellFraction must be in (0, 1]", {

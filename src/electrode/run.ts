@@ -6,11 +6,12 @@
  * first-cycle capacity loss. C-rates refer to the electrode's nominal capacity. Pure
  * computation, no I/O.
  */
-import { onsetSpread, progressDispersion } from "../analysis/synchrony/index.js";
+import { onsetSpread, progressDispersion, quantile } from "../analysis/synchrony/index.js";
 import { InputError } from "../errors.js";
 import { CUTOFF_MARGIN_ABOVE, CUTOFF_MARGIN_BELOW, stopConditionsFor } from "../protocol/runner.js";
 import type { CurrentSpec, Protocol, SourceSpan, Step, StopCondition } from "../protocol/steps.js";
 import type { ElectrodeControl, ElectrodeSimulator, ElectrodeStop, ElectrodeStopReason } from "./model.js";
+import { switchDurations } from "./switching.js";
 
 export interface ElectrodeRunOptions {
   /** Interval between per-particle snapshots [s] (default 600). */
@@ -73,6 +74,12 @@ export interface SynchronyRow {
   medianOnsetSoc: number;
   /** Progress dispersion index of particle mean x (0 = synchronous). */
   dispersion: number;
+  /**
+   * Median switch duration [s] of the reacted particles: time from 10 % to 90 % of their
+   * half-cycle change of surface x (src/electrode/switching.ts; the optical intensity follows
+   * the surface). Short against the half-cycle = abrupt steps (seed 003 Fig. 1c, first charge).
+   */
+  medianSwitchTime: number;
 }
 
 export interface ElectrodeRunResult {
@@ -476,6 +483,14 @@ export function runElectrodeProtocol(
         end: hc.snapshotEnd,
         minSwing: threshold,
       }),
+      medianSwitchTime: quantile(
+        switchDurations(snapshots.time, surfaceX, P, {
+          start: hc.snapshotStart,
+          end: hc.snapshotEnd,
+          minSwing: threshold,
+        }),
+        0.5,
+      ),
     };
   });
   const cycles: ElectrodeRunResult["cycles"] = [];

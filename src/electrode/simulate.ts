@@ -44,13 +44,15 @@ export interface ElectrodeSummary {
   firstCycleLoss: number | null;
   synchrony: (Omit<
     SynchronyRow,
-    "onsetSocIqr" | "onsetSocStd" | "onsetTimeIqr" | "medianOnsetSoc" | "dispersion"
+    "onsetSocIqr" | "onsetSocStd" | "onsetTimeIqr" | "medianOnsetSoc" | "dispersion" | "medianSwitchTime"
   > & {
     onsetSocIqr: number | null;
     onsetSocStd: number | null;
     onsetTimeIqr_h: number | null;
     medianOnsetSoc: number | null;
     dispersion: number | null;
+    /** Median switch duration (10 → 90 % of the surface-x change) [h]. */
+    medianSwitch_h: number | null;
   })[];
   /** First-charge onset-SOC IQR divided by the mean of the later charges' (null if undefined). */
   synchronyRatio: number | null;
@@ -138,6 +140,7 @@ export function summarizeElectrode(
       onsetTimeIqr_h: finite(s.onsetTimeIqr / 3600),
       medianOnsetSoc: finite(s.medianOnsetSoc),
       dispersion: finite(s.dispersion),
+      medianSwitch_h: finite(s.medianSwitchTime / 3600),
     })),
     synchronyRatio: ratio,
     steps: r.steps.map((s) => ({

@@ -34,6 +34,21 @@ export interface ElectrodeSpec {
   run?: Omit<ElectrodeRunOptions, "onProgress">;
 }
 
+/**
+ * The seed-003 scenario (Sharma et al., Nano Lett. 2022), default of `cathodelab electrode`:
+ * NMC532 (κ(x) of Amin & Chiang 2016, D(x) of Colclasure 2020, src/materials/nmc532.ts),
+ * carbon binder 1e4 S/m, coverage DEFAULT_COVERAGE, two C/20 cycles between 4.3 and 2.5 V with
+ * a constant-voltage hold at 4.3 V to C/50 (the seed holds at the end of every half-cycle; a
+ * 2.5 V hold cannot be run here, 2.5 V is below U(x = 1) = 2.99 V of the material's OCV).
+ */
+export const SEED003_SCENARIO = {
+  material: "NMC532",
+  protocol:
+    "Repeat 2 times: Charge at C/20 until 4.3 V; Hold at 4.3 V until C/50; Discharge at C/20 until 2.5 V",
+  /** Particles of the CLI default (docs/electrode.md: the statistics at 100 … 2000). */
+  particles: 300,
+} as const;
+
 const constantFunctions = new Map<string, (x: number) => number>();
 /** A memoised constant function (so the lookup-table cache keyed on it is reused). */
 function constant(kind: string, value: number): (x: number) => number {

@@ -4,7 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { CommandContext } from "../../src/cli/command.js";
+import { specFromValues } from "../../src/cli/commands/electrode.js";
 import { main } from "../../src/cli/main.js";
+import { DEFAULT_COVERAGE } from "../../src/electrode/microstructure.js";
+import { SEED003_SCENARIO } from "../../src/electrode/spec.js";
+import { parseProtocol } from "../../src/protocol/parse.js";
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -183,13 +187,34 @@ describe("cathodelab electrode", () => {
     assert.ok(existsSync(join(out, "sweep.csv")));
   });
 
+  it("defaults to the seed-003 scenario (NMC532, 300 particles, two C/20 cycles 4.3–2.5 V)", () => {
+    const spec = specFromValues({}, parseProtocol(SEED003_SCENARIO.protocol));
+    assert.equal(spec.material, "NMC532");
+    assert.equal(spec.generator?.particles, 300);
+    assert.equal(spec.generator?.coverage, undefined); // → DEFAULT_COVERAGE in the generator
+    assert.equal(DEFAULT_COVERAGE, 0.2);
+    assert.equal(spec.model?.directCarbonContacts, undefined); // → current through the particle body
+    assert.equal(
+      specFromValues({ "direct-contacts": true }, parseProtocol(PROTOCOL)).model?.directCarbonContacts,
+      true,
+    );
+    assert.match(
+      SEED003_SCENARIO.protocol,
+      /Repeat 2 times: Charge at C\/20 until 4\.3 V.*Discharge at C\/20 until 2\.5 V/,
+    );
+  });
+
   it("bad input exits with code 2 and names the option", async () => {
     const cases: [string[], RegExp][] = [
       [
         ["--material", "NMC532", "--particles", "30", "--protocol", PROTOCOL, "--coverage", "1.5"],
         /--coverage/,
       ],
-      [["--material", "NMC532", "--protocol", PROTOCOL], /--particles/],
+      [["--particles", "many", "--protocol", PROTOCOL], /--particles/],
+      [
+        ["--particles", "30", "--protocol", PROTOCOL, "--direct-contacts", "--body-contacts"],
+        /--direct-contacts/,
+      ],
       [["--material", "NMC999", "--particles", "30", "--protocol", PROTOCOL], /NMC999/],
       [["--material", "NMC532", "--particles", "30", "--protocol", "Charge at C/20 until 9 V"], /cut-off/],
       [

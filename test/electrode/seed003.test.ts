@@ -1,86 +1,114 @@
 /**
- * Seed 003 (Sharma et al., Nano Lett. 2022) reproduced qualitatively with the numbers stated
- * here, ablations, and the convergence of onset times. Scenario: 100 NMC532 particles (3D,
- * seed 1, lognormal radii with median 5 µm, 60 % carbon coverage), two C/20 cycles
- * 4.3–2.5 V with a C/50 hold, κ(x) = 0.003 × the material's κ(x) — pristine 3e-8 S/m, 3e-6 S/m
- * at x = 0.95, 3e-3 S/m for x ≤ 0.6 (our assumption: the NMC532 table of src/materials is
- * 1e-5 S/m pristine, at which the first charge is already synchronous in this network), the
- * material's D(x) (Colclasure 2020 with the seed-003 low-D deepening). Measured (this code,
- * seed 1): first-charge onset-SOC IQR 0.48, second-charge 0.15 (3.2× smaller), discharges
- * 0.01; dispersion index 0.21 → 0.07; first-cycle loss 27 % (15 % with high κ: D(x) alone).
+ * Seed 003 (Sharma et al., Nano Lett. 22 (2022) 5883) on the default scenario of
+ * `cathodelab electrode` (SEED003_SCENARIO): NMC532 with κ(x) of Amin & Chiang 2016 (1e-5 S/m
+ * pristine → 1 S/m) and the Colclasure 2020 D(x) (1.4e-19 m²/s at x = 1, 5e-16 at 0.95,
+ * ≈3.5e-15 at 0.9–0.7), carbon binder 1e4 S/m, coverage 0.2, κ at each particle's mean x,
+ * two C/20 cycles 4.3–2.5 V with a 4.3 V hold to C/50. No scale factor on any input.
+ *
+ * Test network: 100 particles (3D, seed 1). Why its statistics mean something: the onset IQR
+ * is taken over ≈ 96 reacting particles (quartiles of ≈ 24 particles each side); on seeds 1–4
+ * the measured first/second-charge IQR ratio is 4.9, 4.7, 4.3, 6.2 and the loss 9.3, 9.0,
+ * 9.2, 9.4 %, so the bounds below hold for the network size, not for one draw.
+ * Measured here (seed 1): onset-SOC IQR 0.190 (first charge) → 0.039 (second), dispersion
+ * 0.060 → 0.012, discharges 0.006; first-cycle loss 9.3 %, second-cycle CE 1.0000.
+ * NOT reproduced (docs/electrode.md, "What is not reproduced"): the ≥ 5× ratio holds on
+ * 1 of these 4 seeds only, and the particles ramp (median 10 → 90 % time of the surface
+ * change of the carbon-less particles 14 h in the first charge) instead of the seed's
+ * minute-long steps.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { EdgeKind, generateMicrostructure } from "../../src/electrode/microstructure.js";
 import { type ElectrodeParameters, ElectrodeSimulator } from "../../src/electrode/model.js";
 import { runElectrodeProtocol } from "../../src/electrode/run.js";
+import { SEED003_SCENARIO } from "../../src/electrode/spec.js";
+import { switchDurations } from "../../src/electrode/switching.js";
 import { getMaterial } from "../../src/materials/index.js";
 import { parseProtocol } from "../../src/protocol/parse.js";
 
-const NMC532 = getMaterial("NMC532");
-const TWO_CYCLES = parseProtocol(
-  "Repeat 2 times: Charge at C/20 until 4.3 V; Hold at 4.3 V until C/50; Discharge at C/20 until 2.5 V",
-);
-const ms = generateMicrostructure({ particles: 100, seed: 1, coverage: 0.6 });
-const constantD = () => 1e-14; // m²/s, a typical mid-SOC NMC value (ablation)
-const highKappa = () => 100; // S/m, uniform (ablation)
+const NMC532 = getMaterial(SEED003_SCENARIO.material);
+const TWO_CYCLES = parseProtocol(SEED003_SCENARIO.protocol);
+const ms = generateMicrostructure({ particles: 100, seed: 1 });
+/** Ablations: κ and D made uniform at their delithiated (x = 0.5) values. */
+const uniformKappa = () => NMC532.electronicConductivity(0.5); // 1 S/m
+const uniformD = () => NMC532.chemicalDiffusivity(0.5); // 4.7e-15 m²/s
 
 function run(extra: Partial<ElectrodeParameters>) {
   const sim = new ElectrodeSimulator({ material: NMC532, microstructure: ms, ...extra });
   const r = runElectrodeProtocol(sim, TWO_CYCLES);
   const charges = r.synchrony.filter((s) => s.direction === "charge");
   const discharges = r.synchrony.filter((s) => s.direction === "discharge");
-  return { r, charges, discharges };
+  return { r, charges, discharges, ratio: charges[0].onsetSocIqr / charges[1].onsetSocIqr };
 }
 
-describe("seed 003: asynchronous first charge, synchronous later cycles, first-cycle loss", () => {
-  const lowKappa = run({ conductivityScale: 0.003 });
-  const high = run({ conductivity: highKappa });
+describe("seed 003 default: asynchronous first charge, synchronous later half-cycles, ≈10 % loss", () => {
+  const base = run({});
+  const kUniform = run({ conductivity: uniformKappa });
+  const dUniform = run({ diffusivity: uniformD });
+  const both = run({ conductivity: uniformKappa, diffusivity: uniformD });
 
-  it("low pristine κ + partial coverage: the first charge is asynchronous, the second several times less", () => {
-    const [c1, c2] = lowKappa.charges;
-    // nearly all particles react in the first charge (the rest have no contact at all) …
-    assert.ok(c1.reactedFraction > 0.9);
-    // … but their onsets spread over almost half of the SOC range (0.48 measured)
-    assert.ok(c1.onsetSocIqr > 0.35, `first-charge IQR ${c1.onsetSocIqr}`);
-    // second charge: ≥ 2.5× narrower (3.2× measured) and the dispersion index too (2.9×)
-    assert.ok(c2.onsetSocIqr < c1.onsetSocIqr / 2.5, `IQR ${c1.onsetSocIqr} → ${c2.onsetSocIqr}`);
-    assert.ok(c2.dispersion < c1.dispersion / 2.5, `dispersion ${c1.dispersion} → ${c2.dispersion}`);
-    // discharges are synchronous (IQR ≈ 0.01)
-    for (const d of lowKappa.discharges) assert.ok(d.onsetSocIqr < 0.03);
+  it("the first charge spreads its onsets ≈ 5× wider than the second; discharges synchronous", () => {
+    const [c1, c2] = base.charges;
+    assert.ok(c1.reactedFraction > 0.9 && c2.reactedFraction > 0.9); // 0.98 (2 particles have no contact)
+    assert.ok(c1.onsetSocIqr > 0.15, `first-charge IQR ${c1.onsetSocIqr}`); // 0.190
+    assert.ok(base.ratio > 4, `ratio ${base.ratio}`); // 4.92 (seeds 1–4: 4.3–6.2)
+    assert.ok(c2.dispersion < c1.dispersion / 3, `dispersion ${c1.dispersion} → ${c2.dispersion}`); // 0.060 → 0.012
+    for (const d of base.discharges) assert.ok(d.onsetSocIqr < 0.02, `${d.onsetSocIqr}`); // 0.006, 0.006
   });
 
-  it("uniform high κ (ablation): the first charge is synchronous", () => {
-    const [c1] = high.charges;
-    assert.ok(c1.onsetSocIqr < 0.05, `IQR ${c1.onsetSocIqr}`); // 0.020 measured
-    assert.ok(c1.onsetSocIqr < lowKappa.charges[0].onsetSocIqr / 10);
+  it("the particles without carbon contact ramp (hours), they do not step (seed 003: minutes)", () => {
+    // documents the gap: median 10 → 90 % time of the surface-x change, carbon-less particles
+    const hc = base.r.halfCycles[0];
+    const s = base.r.snapshots;
+    const d = switchDurations(s.time, s.surfaceX, ms.particles.count, {
+      start: hc.snapshotStart,
+      end: hc.snapshotEnd,
+      minSwing: 0.05,
+    });
+    const uncovered = Array.from(d).filter((v, p) => Number.isFinite(v) && ms.particles.covered[p] === 0);
+    uncovered.sort((a, b) => a - b);
+    const median = uncovered[uncovered.length >> 1];
+    assert.ok(median > 5 * 3600 && median < 20 * 3600, `${median / 3600} h`); // 14.0 h
   });
 
-  it("first-cycle loss of order 10 % from the low D near x = 1, negligible afterwards", () => {
-    // D(x) alone (high κ): 15 % measured; the low-κ network strands poorly connected particles
-    // on discharge as well (27 % measured). Second-cycle coulombic efficiency ≈ 1.
-    assert.ok(high.r.firstCycleLoss > 0.08 && high.r.firstCycleLoss < 0.2, `${high.r.firstCycleLoss}`);
-    assert.ok(lowKappa.r.firstCycleLoss > high.r.firstCycleLoss && lowKappa.r.firstCycleLoss < 0.35);
-    for (const x of [high, lowKappa]) assert.ok(Math.abs(x.r.cycles[1].coulombicEfficiency - 1) < 0.01);
+  it("first-cycle loss 8–12 %, second cycle < 2 %", () => {
+    assert.ok(base.r.firstCycleLoss > 0.08 && base.r.firstCycleLoss < 0.12, `${base.r.firstCycleLoss}`); // 0.093
+    assert.ok(
+      Math.abs(1 - base.r.cycles[1].coulombicEfficiency) < 0.02,
+      `${base.r.cycles[1].coulombicEfficiency}`,
+    );
   });
 
-  it("constant D (ablation): no first-cycle loss", () => {
-    const constant = run({ conductivity: highKappa, diffusivity: constantD });
-    // −0.15 % measured (the CV hold of the first charge is returned within the window)
-    assert.ok(Math.abs(constant.r.firstCycleLoss) < 0.01, `${constant.r.firstCycleLoss}`);
+  it("uniform κ (ablation): no asynchrony, no transition; the loss (from D) stays", () => {
+    const [c1] = kUniform.charges;
+    assert.ok(c1.onsetSocIqr < 0.03, `IQR ${c1.onsetSocIqr}`); // 0.018
+    assert.ok(kUniform.ratio < 1.5, `ratio ${kUniform.ratio}`); // 1.02
+    assert.ok(Math.abs(kUniform.r.firstCycleLoss - base.r.firstCycleLoss) < 0.01); // 9.3 % both
+  });
+
+  it("uniform D (ablation): weaker asynchrony and transition; κ(x) alone still leaves 8 % loss", () => {
+    const [c1, c2] = dUniform.charges;
+    assert.ok(c1.onsetSocIqr < base.charges[0].onsetSocIqr, `${c1.onsetSocIqr}`); // 0.119
+    assert.ok(dUniform.ratio < 2.5, `${dUniform.ratio}`); // 1.6 (0.119 / 0.074)
+    assert.ok(c2.onsetSocIqr > base.charges[1].onsetSocIqr, `${c2.onsetSocIqr}`);
+    // not the seed's "loss from D": refilled particles approach x = 1, κ(mean x) collapses and
+    // the poorly connected ones stop short of the 2.5 V cut-off (8.0 % measured)
+    assert.ok(
+      dUniform.r.firstCycleLoss > 0.05 && dUniform.r.firstCycleLoss < 0.1,
+      `${dUniform.r.firstCycleLoss}`,
+    );
+  });
+
+  it("uniform κ and D: no loss", () => {
+    assert.ok(Math.abs(both.r.firstCycleLoss) < 0.01, `${both.r.firstCycleLoss}`);
   });
 });
 
-describe("convergence of onset times (first charge, 40 particles, low κ)", () => {
-  const small = generateMicrostructure({ particles: 40, seed: 2, coverage: 0.6 });
+describe("convergence of onset times (first charge, 40 particles, default scenario)", () => {
+  const small = generateMicrostructure({ particles: 40, seed: 2 });
   const charge = parseProtocol("Charge at C/20 until 4.3 V");
   const onsets = (extra: Partial<ElectrodeParameters>) => {
-    const sim = new ElectrodeSimulator({
-      material: NMC532,
-      microstructure: small,
-      conductivityScale: 0.003,
-      ...extra,
-    });
+    const sim = new ElectrodeSimulator({ material: NMC532, microstructure: small, ...extra });
     return runElectrodeProtocol(sim, charge, { snapshotInterval: 1e9 }).halfCycles[0].onsetTime;
   };
   const maxDiff = (a: Float64Array, b: Float64Array) => {
@@ -96,8 +124,9 @@ describe("convergence of onset times (first charge, 40 particles, low κ)", () =
     const ref = onsets({ absoluteTolerance: 2.5e-6, relativeTolerance: 2.5e-6 });
     const e1 = maxDiff(onsets({ absoluteTolerance: 4e-4, relativeTolerance: 4e-4 }), ref);
     const e2 = maxDiff(onsets({ absoluteTolerance: 1e-4, relativeTolerance: 1e-4 }), ref);
-    // measured: 152 s and 46 s of a ≈20 h charge (17 s at 2.5e-5)
-    assert.ok(e2 < e1 / 2 && e2 < 120, `${e1} s, ${e2} s`);
+    // measured 16 s and 13 s of a ≈ 20 h charge: the onsets (gradual in this scenario) are
+    // converged to < 0.03 % already at 4e-4 (the earlier low-κ scenario's steps needed 1e-4)
+    assert.ok(e2 <= e1 && e1 < 120, `${e1} s, ${e2} s`);
   });
 
   it("radial mesh: onset errors fall with the number of shells", () => {
@@ -105,7 +134,7 @@ describe("convergence of onset times (first charge, 40 particles, low κ)", () =
     const ref = onsets({ shells: 32, ...tol });
     const e8 = maxDiff(onsets({ shells: 8, ...tol }), ref);
     const e16 = maxDiff(onsets({ shells: 16, ...tol }), ref);
-    // second order in the surface spacing: measured 2.3e3 s → 6e2 s (vs 96 shells)
+    // measured 214 s (8 shells) and 61 s (16 shells) against 32 shells
     assert.ok(e16 < e8 / 2, `${e8} s, ${e16} s`);
     assert.ok(e16 < 0.02 * 72000, `${e16} s`);
   });
@@ -113,12 +142,8 @@ describe("convergence of onset times (first charge, 40 particles, low κ)", () =
 
 describe("seed 003 Fig. 2: the smaller fragment of a cracked particle delithiates later", () => {
   it("small fragments (no direct carbon contact, weak fragment contact) have later onsets", () => {
-    const cracked = generateMicrostructure({ particles: 80, seed: 4, coverage: 0.6, crackedFraction: 0.4 });
-    const sim = new ElectrodeSimulator({
-      material: NMC532,
-      microstructure: cracked,
-      conductivityScale: 0.003,
-    });
+    const cracked = generateMicrostructure({ particles: 80, seed: 4, crackedFraction: 0.4 });
+    const sim = new ElectrodeSimulator({ material: NMC532, microstructure: cracked });
     const on = runElectrodeProtocol(sim, parseProtocol("Charge at C/20 until 4.3 V")).halfCycles[0].onsetSoc;
     let pairs = 0;
     let later = 0;
@@ -138,9 +163,10 @@ describe("seed 003 Fig. 2: the smaller fragment of a cracked particle delithiate
       sumBig += ob;
       sumSmall += os;
     }
-    // measured: 35 pairs, the small fragment later in 27; mean onset SOC 0.31 (large) vs 0.89 (small)
+    // measured: 35 pairs, the small fragment later in 22; mean onset SOC 0.378 (large) vs 0.432
+    // (small) — a weak effect at the material's κ (the old κ × 0.003 scenario: 27/35, 0.31 vs 0.89)
     assert.ok(pairs >= 20);
     assert.ok(later / pairs > 0.6, `${later}/${pairs}`);
-    assert.ok(sumSmall / pairs > sumBig / pairs + 0.2);
+    assert.ok(sumSmall / pairs > sumBig / pairs + 0.03, `${sumBig / pairs} vs ${sumSmall / pairs}`);
   });
 });

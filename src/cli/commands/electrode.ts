@@ -19,7 +19,7 @@ import {
 import { opticalIntensity } from "../../electrode/optical.js";
 import type { SweepReply } from "../../electrode/sweep-worker.js";
 import { type ElectrodeStudy, type ElectrodeSummary, simulateElectrode } from "../../electrode/simulate.js";
-import { type ElectrodeSpec, studyOptionsFromSpec } from "../../electrode/spec.js";
+import { type ElectrodeSpec, SEED003_SCENARIO, studyOptionsFromSpec } from "../../electrode/spec.js";
 import { InputError } from "../../errors.js";
 import { columnsToCsv, toCsv, toJson } from "../../io/csv.js";
 import { OutputDir } from "../../io/output-dir.js";
@@ -27,7 +27,7 @@ import { electrodeNetworkVtp } from "../../io/vtk.js";
 import { parseProtocol, parseProtocolJson, parseProtocolYaml } from "../../protocol/parse.js";
 import type { Protocol } from "../../protocol/steps.js";
 import { parseQuantity } from "../../units.js";
-import { type Command, parseOptions, stringOption } from "../command.js";
+import { type Command, inputPaths, parseOptions, stringOption } from "../command.js";
 import { ProgressBar } from "../progress.js";
 
 const OPTIONS = {
@@ -58,6 +58,7 @@ const OPTIONS = {
   "constant-diffusivity": { type: "string" },
   "kappa-composition": { type: "string" },
   "body-contacts": { type: "boolean" },
+  "direct-contacts": { type: "boolean" },
   shells: { type: "string" },
   refinement: { type: "string" },
   "onset-threshold": { type: "string" },
@@ -86,7 +87,7 @@ const SWEEP_KEYS = [
   "onset-threshold",
 ] as const;
 
-const HELP = `Usage: cathodelab electrode --material NAME --particles N --protocol TEXT [options]
+const HELP = `Usage: cathodelab electrode [--material NAME] [--particles N] [--protocol TEXT] [options]
 
 Electrode network model (seed 003, Sharma et al., Nano Lett. 2022): N spherical particles
 (diffusion with D(x), Butler-Volmer with i0(x)) joined by a carbon-binder network and by
@@ -94,18 +95,22 @@ particle contacts whose conductance follows each particle's own kappa(x). Report
 particle's reaction onset per half-cycle, synchrony indices, a virtual optical intensity,
 cell V(t), capacity per cycle and the first-cycle capacity loss.
 
-Required:
-  --material NAME            NMC111, NMC532 (seed 003), NMC622, NMC811 or NCA
-  --particles N              number of particles (10 ... 100000), or instead:
+Default: the seed-003 scenario, NMC532, 300 particles, coverage 0.3, two C/20 cycles
+4.3-2.5 V with a 4.3 V hold to C/50 (first charge asynchronous, later half-cycles
+synchronous, first-cycle loss about 9 %; docs/electrode.md).
+
+Scenario:
+  --material NAME            NMC111, NMC532 (seed 003, default), NMC622, NMC811 or NCA
+  --particles N              number of particles (10 ... 100000, default 300), or instead:
   --particles-file FILE      particle list (.csv: x,y,z,radius [m] or x_um,...; .json)
   --contacts-file FILE       with a .csv particle list: contacts i,j (0-based rows), replacing
                              the gap rule (e.g. a tomography label adjacency)
-  --protocol TEXT            e.g. "Repeat 2 times: Charge at C/20 until 4.3 V; Hold at 4.3 V
+  --protocol TEXT            default "Repeat 2 times: Charge at C/20 until 4.3 V; Hold at 4.3 V
                              until C/50; Discharge at C/20 until 2.5 V" (C-rate of the electrode)
   --protocol-file FILE       instead of --protocol: .txt, .json or .yaml
 
 Microstructure:
-  --coverage F               share of particles with a direct carbon contact, 0...1 (default 0.6)
+  --coverage F               share of particles with a direct carbon contact, 0...1 (default 0.3)
   --seed N                   random seed (default 1)
   --dim 2|3                  2 = cross-section monolayer, 3 = volume (default 3)
   --radius R                 median particle radius, e.g. 5um (default 5 um)
@@ -121,8 +126,9 @@ Model:
   --conductivity-scale F     factor on the material's kappa(x) (default 1)
   --uniform-conductivity K   ablation: the same kappa for every particle, e.g. 100S/m
   --constant-diffusivity D   ablation: constant D, e.g. 1e-14m2/s
-  --kappa-composition M      surface (default), shell or mean: which x sets kappa
-  --body-contacts            carbon contacts also cross the particle body
+  --kappa-composition M      mean (default), shell or surface: which x sets kappa
+  --direct-contacts          carbon contacts feed the particle surface directly (default:
+                             their current crosses the particle body; --body-contacts)
   --shells N                 radial intervals per particle (default 10)
   --refinement F             innermost/outermost spacing ratio (default 30)
   --onset-threshold DX       x change that marks a particle's onset (default 0.05)
@@ -138,13 +144,12 @@ Output:
                              (KEY: ${SWEEP_KEYS.join(", ")})
   --workers N                worker threads for --sweep (default: all cores)
 
-Note: with the NMC532 table's kappa(x) (1e-5 S/m pristine) the first charge is nearly
-synchronous in this network; the seed-003 asynchronous first charge appears with a lower
-pristine conductivity, e.g. --conductivity-scale 0.003 (3e-8 S/m pristine).
+Note: kappa(x) is the NMC532 table (1e-5 S/m pristine, Amin & Chiang 2016); ablations
+--uniform-conductivity 1S/m (synchronous) and --constant-diffusivity 1e-14m2/s (no loss).
 
 Examples:
-  cathodelab electrode --material NMC532 --particles 2000 --coverage 0.6 --seed 1 --out run1 \\
-    --protocol "Repeat 2 times: Charge at C/20 until 4.3 V; Hold at 4.3 V until C/50; Discharge at C/20 until 2.5 V"
+  cathodelab electrode --out run1                       # the seed-003 scenario
+  cathodelab electrode --particles 2000 --seed 1 --out run2000 --uniform-conductivity 1S/m
   cathodelab electrode --material NMC532 --particles 500 --protocol "Charge at C/20 until 4.3 V" \\
     --sweep coverage=0.3,0.6,0.9 --out sweep1`;
 
@@ -156,12 +161,8 @@ function readProtocol(values: Values): Protocol {
   if (text !== undefined && file !== undefined)
     throw new InputError("give either --protocol or --protocol-file, not both", { field: "--protocol" });
   if (text !== undefined) return parseProtocol(text, { file: "--protocol" });
-  if (file === undefined) {
-    throw new InputError("missing protocol", {
-      field: "--protocol",
-      expected: 'a protocol text such as "Charge at C/20 until 4.3 V" or --protocol-file FILE',
-    });
-  }
+  if (file === undefined)
+    return parseProtocol(SEED003_SCENARIO.protocol, { file: "seed-003 default protocol" });
   let content: string;
   try {
     content = readFileSync(file, "utf8");
@@ -235,13 +236,23 @@ function integerOption(values: Values, name: string, lo: number, hi: number): nu
   return n;
 }
 
+/** --direct-contacts / --body-contacts (the default) → directCarbonContacts. */
+function directContacts(values: Values): boolean | undefined {
+  if (values["direct-contacts"] === true && values["body-contacts"] === true)
+    throw new InputError("give either --direct-contacts or --body-contacts, not both", {
+      field: "--direct-contacts",
+    });
+  if (values["direct-contacts"] === true) return true;
+  return values["body-contacts"] === true ? false : undefined;
+}
+
 /** Build the study spec from parsed options (pure apart from reading the named files). */
 export function specFromValues(
   values: Values,
   protocol: Protocol,
   particleList?: ParticleList,
 ): ElectrodeSpec {
-  const material = stringOption(values, "material", true, "a material name such as NMC532");
+  const material = stringOption(values, "material") ?? SEED003_SCENARIO.material;
   const frac = (v: number) => v >= 0 && v <= 1;
   const pos = (v: number) => v > 0;
   const dimText = stringOption(values, "dim");
@@ -293,7 +304,7 @@ export function specFromValues(
       uniformConductivity: numberOption(values, "uniform-conductivity", "conductivity", pos, "> 0 S/m"),
       constantDiffusivity: numberOption(values, "constant-diffusivity", "diffusivity", pos, "> 0 m2/s"),
       conductivityComposition: kc as "surface" | "shell" | "mean" | undefined,
-      directCarbonContacts: values["body-contacts"] === true ? false : undefined,
+      directCarbonContacts: directContacts(values),
     },
     run: {
       onsetThreshold: numberOption(
@@ -312,12 +323,7 @@ export function specFromValues(
     spec.particleList = particleList;
     spec.network = { ...network, dimension: dimText === undefined ? undefined : dimension };
   } else {
-    const particles = integerOption(values, "particles", 1, 200000);
-    if (particles === undefined)
-      throw new InputError("missing required option --particles", {
-        field: "--particles",
-        expected: "a number of particles (10 ... 100000) or --particles-file FILE",
-      });
+    const particles = integerOption(values, "particles", 1, 200000) ?? SEED003_SCENARIO.particles;
     spec.generator = {
       ...network,
       particles,
@@ -521,6 +527,7 @@ export const command: Command = {
   name: "electrode",
   summary: "electrode network model: asynchronous first charge, synchrony, first-cycle loss (seed 003)",
   help: HELP,
+  options: OPTIONS,
   async run(argv, ctx) {
     const { values } = parseOptions(argv, OPTIONS, false);
     const protocol = readProtocol(values);
@@ -544,7 +551,12 @@ export const command: Command = {
     const baseSpec = specFromValues(values, protocol, list);
     const sweepText = stringOption(values, "sweep");
     const outDir = stringOption(values, "out");
-    const out = outDir ? OutputDir.open(outDir, { force: values.force === true }) : undefined;
+    const out = outDir
+      ? OutputDir.open(outDir, {
+          force: values.force === true,
+          inputs: inputPaths(values, [], ["particles-file", "contacts-file", "protocol-file"]),
+        })
+      : undefined;
     try {
       if (sweepText !== undefined) {
         const m = /^([a-z-]+)=(.+)$/.exec(sweepText.trim());
