@@ -378,7 +378,7 @@ export interface NetworkSnapshots {
  * cell per contact (cell arrays edge_kind, edge_size_m; vertex cells carry edge_kind −1).
  * With snapshots: point arrays li_fraction_step_0000 … (particles; −1 on other nodes) and
  * li_fraction (last step), FieldData step_time_s. At most `maxSteps` evenly chosen steps
- * (default 200) are written.
+ * are written (default 200, fewer above ~30 000 nodes so the step arrays stay near 25 MB).
  */
 export function electrodeNetworkVtp(
   g: NetworkGeometry,
@@ -431,7 +431,8 @@ export function electrodeNetworkVtp(
       throw new RangeError(
         `snapshots hold ${snapshots.meanX.length} values, expected ${P} particles × ${S} steps`,
       );
-    const maxSteps = Math.max(1, options.maxSteps ?? 200);
+    // default: up to 200 steps, fewer for large networks (≈ 25 MB of Float32 step arrays)
+    const maxSteps = Math.max(1, options.maxSteps ?? Math.max(2, Math.min(200, Math.floor(25e6 / (4 * N)))));
     const pick =
       S <= maxSteps
         ? Array.from({ length: S }, (_, k) => k)

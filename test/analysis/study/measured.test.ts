@@ -269,3 +269,41 @@ test("measured: eis-study on the Günther et al. 2025 monolayer spectra — kine
     tmp.cleanup();
   }
 });
+
+test("measured: seeded mutations of the spectra CSV and the alignment JSON give InputError or a consistent result", () => {
+  const text = readFileSync(SPECTRA, "utf8").split("\n").slice(0, 400).join("\n");
+  let seed = 7;
+  const rand = () => {
+    seed = (seed * 48271) % 2147483647;
+    return seed / 2147483647;
+  };
+  const junk = ["", "x", ",", "NaN", "-", "1e999", "\n", ";", '"'];
+  for (let k = 0; k < 200; k++) {
+    const chars = text.split("");
+    for (let j = 0; j < 3; j++) {
+      const at = Math.floor(rand() * chars.length);
+      chars.splice(at, Math.floor(rand() * 4), junk[Math.floor(rand() * junk.length)]);
+    }
+    try {
+      const s = parseIndexedSpectraCsv(chars.join(""), "m.csv");
+      for (const sp of s) {
+        assert.equal(sp.frequency.length, sp.zReal.length);
+        assert.ok(sp.frequency.every((f) => f > 0 && Number.isFinite(f)));
+        assert.ok(sp.zReal.every(Number.isFinite) && sp.zImag.every(Number.isFinite));
+      }
+    } catch (e) {
+      assert.ok(e instanceof InputError, `mutation ${k}: ${e}`);
+      assert.equal(e.file, "m.csv");
+    }
+  }
+  const json = JSON.parse(readFileSync(ALIGN, "utf8")).monolayer_17_microns;
+  for (const bad of [
+    { ...json, indices: "1,2" },
+    { ...json, "OCV [V]": [...json["OCV [V]"].slice(0, 19), null] },
+    { ...json, "Positive electrode SOC [-]": undefined },
+    [],
+    null,
+  ]) {
+    assert.throws(() => parseOcvAlignment(bad, { file: "a.json" }), InputError);
+  }
+});
