@@ -17,9 +17,9 @@ import {
   parseParticleJson,
 } from "../../electrode/import.js";
 import { opticalIntensity } from "../../electrode/optical.js";
-import type { SweepReply } from "../../electrode/sweep-worker.js";
 import { type ElectrodeStudy, type ElectrodeSummary, simulateElectrode } from "../../electrode/simulate.js";
 import { type ElectrodeSpec, SEED003_SCENARIO, studyOptionsFromSpec } from "../../electrode/spec.js";
+import type { SweepReply } from "../../electrode/sweep-worker.js";
 import { InputError } from "../../errors.js";
 import { columnsToCsv, toCsv, toJson } from "../../io/csv.js";
 import { OutputDir } from "../../io/output-dir.js";
@@ -149,7 +149,8 @@ Note: kappa(x) is the NMC532 table (1e-5 S/m pristine, Amin & Chiang 2016); abla
 
 Examples:
   cathodelab electrode --out run1                       # the seed-003 scenario
-  cathodelab electrode --particles 2000 --seed 1 --out run2000 --uniform-conductivity 1S/m
+  cathodelab electrode --particles 2000 --seed 1 --out run2000 --uniform-conductivity 1S/m   # (slow: ~1 min)
+  cathodelab electrode --particles 200 --seed 1 --out run200 --uniform-conductivity 1S/m    # ≈ 8 s
   cathodelab electrode --material NMC532 --particles 500 --protocol "Charge at C/20 until 4.3 V" \\
     --sweep coverage=0.3,0.6,0.9 --out sweep1`;
 
