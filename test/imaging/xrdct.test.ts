@@ -4,6 +4,7 @@ import {
   analyseLatticeMaps,
   compareSamples,
   edgeCoreProfiles,
+  LI_CONTENT_CAVEAT,
   latticeToLiContent,
   particleStatistics,
   robustOutliers,
@@ -216,4 +217,24 @@ test("3-D lattice maps: two balls, Li content inverted per voxel, profiles over 
   assert.ok(Math.abs(res.particles[0].size - res.particles[0].voxels * 1e-18) < 1e-30);
   // x rises towards the core → a rises with depth (3-D EDT of the ball)
   for (const p of res.profiles.a) assert.ok(p.slope > 0 && p.edgeMinusCore < 0);
+});
+
+test("Li content carries the seed-004 caveat and the x(a) vs x(c) mismatch that shows when the curves do not apply", () => {
+  // on the pristine curves: a and c imply the same x (mismatch at grid-interpolation level)
+  const xs = [0.95, 0.8, 0.6];
+  const a = xs.map((x) => NMC111.latticeA(x));
+  const c = xs.map((x) => NMC111.latticeC(x));
+  const on = latticeToLiContent(NMC111, a, c);
+  assert.match(on.caveat, /seed 004/);
+  assert.equal(on.caveat, LI_CONTENT_CAVEAT);
+  for (let i = 0; i < xs.length; i++) {
+    assert.ok(Math.abs(on.x[i] - xs[i]) < 1e-4, `x ${on.x[i]} vs ${xs[i]}`);
+    assert.ok(on.mismatch[i] < 2e-3, `mismatch ${on.mismatch[i]}`);
+    assert.ok(Math.abs(on.xFromA[i] - xs[i]) < 2e-3 && Math.abs(on.xFromC[i] - xs[i]) < 2e-3);
+  }
+  // a cycled-electrode-like voxel: a of x = 0.95 with c of x = 0.75 (the c shifted by something
+  // other than Li content): the joint fit returns some x, but a and c disagree by ≈ 0.2
+  const off = latticeToLiContent(NMC111, [NMC111.latticeA(0.95)], [NMC111.latticeC(0.75)]);
+  assert.ok(Math.abs(off.xFromA[0] - 0.95) < 2e-3);
+  assert.ok(off.mismatch[0] > 0.15, `mismatch ${off.mismatch[0]}`);
 });

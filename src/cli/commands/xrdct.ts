@@ -14,6 +14,7 @@ import { cOverA, peakPositions } from "../../imaging/crystallography.js";
 import type { Volume } from "../../imaging/volume.js";
 import { analyseLatticeMaps, compareSamples, type LatticeMapResult } from "../../imaging/xrdct/analyse.js";
 import { pooledProfile } from "../../imaging/xrdct/edge-core.js";
+import { LI_CONTENT_CAVEAT } from "../../imaging/xrdct/li-content.js";
 import { renderMap } from "../../imaging/xrdct/render-map.js";
 import { type Cell, toCsv, toJson } from "../../io/csv.js";
 import { encodeNpy } from "../../io/npy.js";
@@ -441,7 +442,7 @@ export const command: Command = {
         outlier:
           "|0.6745·(m − median)/MAD| > threshold for the particle mean of a, c or V (Iglewicz & Hoaglin 1993)",
         liContent:
-          "argmin_x [(a(x)−a)/a]² + [(c(x)−c)/c]² over the material's valid range; residual = RMS strain misfit",
+          "argmin_x [(a(x)−a)/a]² + [(c(x)−c)/c]² over the material's valid range; residual = RMS strain misfit; mismatch = |x from a alone − x from c alone|. NOT a measurement of Li loss (seed 004)",
         normalisedDistribution: "histogram of value / particle mean, density (integral 1) over ±1 %",
       },
       samples: results.map(({ name, result, input }) => ({
@@ -468,7 +469,13 @@ export const command: Command = {
             z: p.z,
           })),
         liContent: result.liContent
-          ? { atBound: result.liContent.atBound, medianResidual: median(result.liContent.residual) }
+          ? {
+              atBound: result.liContent.atBound,
+              medianX: median(result.liContent.x),
+              medianResidual: median(result.liContent.residual),
+              medianMismatch_x_a_vs_x_c: median(result.liContent.mismatch),
+              caveat: result.liContent.caveat,
+            }
           : null,
       })),
       comparison: comparisonRows,
@@ -694,6 +701,14 @@ export const command: Command = {
           lines.push(
             `  outlier in ${name}: particle ${p.label} a = ${f(p.a.mean / A)} Å, c = ${f(p.c.mean / A)} Å, V = ${f(p.volume.mean / A ** 3, 3)} Å³`,
           );
+      for (const { name, result } of results) {
+        const li = result.liContent;
+        if (li)
+          lines.push(
+            `  ${name}: Li content from a and c (median) x = ${f(median(li.x), 3)}, x from a alone vs c alone differ by ${f(median(li.mismatch), 3)} (median), strain residual ${f(median(li.residual) * 100, 3)} %`,
+          );
+      }
+      if (results.some(({ result }) => result.liContent)) lines.push(`  caveat: ${LI_CONTENT_CAVEAT}`);
       lines.push(
         `wrote ${outDir}/ (report.html, particles.csv, samples.csv, profiles.csv, histograms.csv, peaks.csv, maps)`,
       );

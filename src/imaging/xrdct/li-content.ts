@@ -14,6 +14,18 @@
 
 import type { Material } from "../../materials/material.js";
 
+/**
+ * Why a lattice → Li-content map is not a measurement of Li loss (seed 004, Daemi et al. 2020):
+ * "the correlation of the exact amount of lithium to the lattice parameter cannot be determined
+ * due to a lack of in situ data and the aforementioned degradation mechanisms" (cracking, loss
+ * of active material, moisture ingress, electrolyte oxidation at high voltage). The a(x), c(x)
+ * curves are those of pristine material on first charge; on cycled electrodes both lattice
+ * parameters shift for reasons other than Li content, which shows as a disagreement between
+ * the Li content implied by a alone and by c alone (`mismatch`).
+ */
+export const LI_CONTENT_CAVEAT =
+  "Li content from lattice parameters is NOT a measurement of Li loss on cycled electrodes: seed 004 (Daemi 2020) states that the correlation of the exact amount of Li to the lattice parameter cannot be determined without in-situ data, because cracking, active-material loss and other degradation also shift a and c; the x(a) vs x(c) mismatch shows where the pristine a(x), c(x) curves do not describe the data";
+
 export interface LiContentOptions {
   /** Voxels to invert (non-zero); others get NaN. Default: all with finite a and c. */
   mask?: ArrayLike<number>;
@@ -38,6 +50,42 @@ export interface LiContentResult {
   residualC: Float64Array;
   /** Voxels whose optimum sits on an end of the range (possibly outside the material's curve). */
   atBound: number;
+  /**
+   * Li fraction implied by a alone and by c alone [-] (the solution of a(x) = a, resp. c(x) = c,
+   * nearest the joint x̂; the closest point of the curve when the value is off it), and their
+   * disagreement |x_a − x_c| [-]. On material that follows the curves the mismatch is ≈ 0.
+   */
+  xFromA: Float64Array;
+  xFromC: Float64Array;
+  mismatch: Float64Array;
+  /** LI_CONTENT_CAVEAT: the map is not a measurement of Li loss (seed 004). */
+  caveat: string;
+}
+
+/**
+ * x on a uniform grid table g(x) that solves g(x) = v nearest to `near`: linear interpolation in
+ * every grid interval that brackets v; if none does, the grid point with the smallest |g − v|.
+ */
+function solveNearest(gx: Float64Array, g: Float64Array, v: number, near: number): number {
+  let best = Number.NaN;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (let k = 0; k + 1 < gx.length; k++) {
+    const d0 = g[k] - v;
+    const d1 = g[k + 1] - v;
+    if ((d0 <= 0 && d1 >= 0) || (d0 >= 0 && d1 <= 0)) {
+      const t = d0 === d1 ? 0.5 : d0 / (d0 - d1);
+      const x = gx[k] + t * (gx[k + 1] - gx[k]);
+      const dist = Math.abs(x - near);
+      if (dist < bestDistance) {
+        bestDistance = dist;
+        best = x;
+      }
+    }
+  }
+  if (Number.isFinite(best)) return best;
+  let kMin = 0;
+  for (let k = 1; k < gx.length; k++) if (Math.abs(g[k] - v) < Math.abs(g[kMin] - v)) kMin = k;
+  return gx[kMin];
 }
 
 /**
@@ -72,6 +120,10 @@ export function latticeToLiContent(
     residualA: new Float64Array(n).fill(Number.NaN),
     residualC: new Float64Array(n).fill(Number.NaN),
     atBound: 0,
+    xFromA: new Float64Array(n).fill(Number.NaN),
+    xFromC: new Float64Array(n).fill(Number.NaN),
+    mismatch: new Float64Array(n).fill(Number.NaN),
+    caveat: LI_CONTENT_CAVEAT,
   };
   const h = 1e-6 * (hi - lo);
   for (let i = 0; i < n; i++) {
@@ -132,6 +184,11 @@ export function latticeToLiContent(
     const ec = (fc - ci) / ci;
     out.residual[i] = Math.sqrt(0.5 * (ea * ea + ec * ec));
     if (x <= lo || x >= hi) out.atBound++;
+    const xa = solveNearest(gx, ga, ai, x);
+    const xc = solveNearest(gx, gc, ci, x);
+    out.xFromA[i] = xa;
+    out.xFromC[i] = xc;
+    out.mismatch[i] = Math.abs(xa - xc);
   }
   return out;
 }
