@@ -24,6 +24,7 @@ import {
   PHASE_VOID,
   type Polycrystal,
 } from "./polycrystal.js";
+import { historyAt, type LithiumHistory } from "./transport.js";
 
 /** The material functions a fracture run needs. */
 export type FractureMaterial = Pick<
@@ -83,6 +84,13 @@ export interface FractureRunOptions {
   /** Radial Li profile per step: x at normalised radius ρ = r/R ∈ [0, 1] for mean x. */
   lithiumProfile?: (meanX: number, rho: number) => number;
   /**
+   * Transport-coupled charge (see transport.ts, `chargeLithiumHistory`): load steps uniform in
+   * mean x from the history's first to its last record, each cell's x from the interpolated
+   * x(r), the voltage the model's terminal voltage. Overrides `cutoffVoltage` and
+   * `lithiumProfile`.
+   */
+  lithiumHistory?: LithiumHistory;
+  /**
    * Relative residual ‖f − Ku‖/‖f‖ of each elastic solve (default 1e-3). At 256² (NMC811, 130
    * steps through crack growth) 1e-3 and 1e-6 give the same initiation voltage and cracked
    * fraction (1.64 % vs 1.65 %); the staggered damage tolerance, not this, limits the accuracy.
@@ -112,8 +120,13 @@ export interface FractureRunOptions {
 export interface FractureStepResult {
   /** Mean Li fraction [-]. */
   x: number;
-  /** Open-circuit voltage U(x) [V]. */
+  /** Voltage [V]: U(x) for uniform x, the terminal voltage with a lithium history. */
   voltage: number;
+  /** x at the particle centre and surface [-] (both = x for uniform x). */
+  centreX: number;
+  surfaceX: number;
+  /** Time of the step [s] with a lithium history, else null. */
+  time: number | null;
   /** ε_a, ε_c relative to x_start [-]. */
   strainA: number;
   strainC: number;
@@ -380,7 +393,11 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
   const ratio = options.boundaryToughnessRatio ?? 0.2;
   const threshold = options.crackThreshold ?? 0.95;
   const xStart = options.xStart ?? 1;
-  const xEnd = lithiumFractionAtVoltage(mat, options.cutoffVoltage ?? 4.5);
+  const hist = options.lithiumHistory;
+  const xBegin = hist ? hist.meanX[0] : xStart;
+  const xEnd = hist
+    ? hist.meanX[hist.count - 1]
+    : lithiumFractionAtVoltage(mat, options.cutoffVoltage ?? 4.5);
   const nSteps = options.steps ?? 200;
   const stepLimit = Math.min(nSteps, options.stepLimit ?? nSteps);
 
@@ -445,8 +462,14 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
   const damageOld = new Float64Array(field.unknowns.length);
   let axialOld = 0;
   for (let s = 1; s <= stepLimit; s++) {
-    const xMean = xStart + ((xEnd - xStart) * s) / nSteps;
+    const xMean = xBegin + ((xEnd - xBegin) * s) / nSteps;
     const mean = latticeStrain(mat, xMean, xStart);
+    const state = hist ? historyAt(hist, xMean) : null;
+    const profile = state
+      ? state.profile
+      : options.lithiumProfile
+        ? (r: number) => (options.lithiumProfile as (m: number, r: number) => number)(xMean, r)
+        : null;
     const w = predictDisplacement(u, uOld, coeffNow, coeffOld, mean.a, mean.c - mean.a);
     const axialNow = elastic.axialStrain;
     elastic.axialStrain = w.alpha * axialNow + w.beta * axialOld;
@@ -458,8 +481,8 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
       if (g < 0) continue;
       let ea = mean.a;
       let ec = mean.c;
-      if (options.lithiumProfile) {
-        const local = latticeStrain(mat, options.lithiumProfile(xMean, Math.min(1, rho[c])), xStart);
+      if (profile) {
+        const local = latticeStrain(mat, profile(Math.min(1, rho[c])), xStart);
         ea = local.a;
         ec = local.c;
       }
@@ -515,7 +538,10 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
     const disc = disconnectedGrains(poly, field.damage, 0.9);
     const result: FractureStepResult = {
       x: xMean,
-      voltage: mat.openCircuitPotential(xMean),
+      voltage: state ? state.voltage : mat.openCircuitPotential(xMean),
+      centreX: state ? state.centre : profile ? profile(0) : xMean,
+      surfaceX: state ? state.surface : profile ? profile(1) : xMean,
+      time: state ? state.time : null,
       strainA: mean.a,
       strainC: mean.c,
       meanDamage: sumD / grainCells,

@@ -11,3 +11,4 @@ export * from "./lattice-strain.js";
 export * from "./phase-field.js";
 export * from "./polycrystal.js";
 export { fieldSlice, type SliceImage, slicePng, vtiImage } from "./render.js";
+export * from "./transport.js";

@@ -60,6 +60,11 @@ test("fracture writes steps, summary, figures and a VTI file; clamped shell, nod
     assert.equal(summary.damageOn, "nodes");
     assert.equal(summary.maxStaggered, 6);
     assert.ok(Math.abs(summary.cutoff_V - 4.5) < 1e-12);
+    // the whole protocol ran on the particle model: terminal voltage at the end of the hold
+    assert.match(summary.note, /particle model/);
+    assert.ok(Math.abs(summary.final.voltage - 4.5) < 1e-3, `${summary.final.voltage} V`);
+    assert.match(csv[0], /centre_x.*surface_x.*time_s/);
+    assert.ok(summary.activeAreaFactor >= 1 && summary.isolatedFraction >= 0);
   } finally {
     tmp.cleanup();
   }
@@ -79,6 +84,8 @@ test("fracture: bad input names the option, exits 2 and writes nothing", async (
       [["--cutoff", "9V"], /cut-?off|--cutoff/i],
       [["--max-staggered", "0", "--cutoff", "4.5V"], /--max-staggered.*integer from 1/],
       [["--damage-on", "edges", "--cutoff", "4.5V"], /--damage-on.*cells or nodes/],
+      [["--protocol", "Charge at C/10 until 4.5 V; Rest for 1 h"], /--protocol.*rest/],
+      [["--protocol", "Discharge at C/10 until 3 V"], /no charge step|discharge/],
     ];
     for (const [extra, message] of cases) {
       const out = join(tmp.path, `bad${extra.join("").replace(/\W/g, "")}`);

@@ -208,7 +208,6 @@ function withIsotropicShift(k: number) {
   const c1 = m.latticeC(1);
   return {
     ...m,
-    name: `NMC811 + ${k}·(1 − x) isotropic`,
     latticeA: (x: number) => m.latticeA(x) + a1 * k * (1 - x),
     latticeC: (x: number) => m.latticeC(x) + c1 * k * (1 - x),
     openCircuitPotential: (x: number) => m.openCircuitPotential(x),
@@ -251,7 +250,6 @@ test("a purely isotropic lattice change gives zero damage in 2D and 3D", () => {
   const m = getMaterial("NMC811");
   const iso = {
     ...m,
-    name: "isotropic",
     latticeA: (x: number) => m.latticeA(1) * (1 - 0.05 * (1 - x)),
     latticeC: (x: number) => m.latticeC(1) * (1 - 0.05 * (1 - x)),
   };

@@ -8,6 +8,7 @@ import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
 import { type FractureRunResult, runFracture } from "../../mechanics/fracture-run.js";
 import { fieldSlice, slicePng, vtiImageBytes } from "../../mechanics/render.js";
+import { chargeLithiumHistory, type LithiumHistory } from "../../mechanics/transport.js";
 import { parseProtocol } from "../../protocol/parse.js";
 import type { Step } from "../../protocol/steps.js";
 import { renderPlot } from "../../report/svg-plot.js";
@@ -49,9 +50,10 @@ At slow rates x is uniform and the voltage is U(x).
 Required:
   --material NAME         NMC111 (NMC333), NMC532, NMC622, NMC811 or NCA
   --diameter D            secondary-particle diameter, e.g. 14um
-  --protocol TEXT         e.g. "Charge at C/50 until 4.5 V" (the first charge step gives the
-                          C-rate and cut-off; later hold steps do not change a uniform x)
-  or --cutoff V           cut-off voltage, e.g. 4.5V
+  --protocol TEXT         e.g. "Charge at C/10 until 4.5 V": the whole protocol runs on the
+                          spherical particle model and its x(r, t) drives the eigenstrain
+                          (charge, CC-CV and hold steps; rests and discharges are refused)
+  or --cutoff V           cut-off voltage, e.g. 4.5V (uniform x, voltage U(x): the C/50 limit)
 
 Options:
   --dim 2|3               plane-strain slice (default) or 3D
@@ -148,6 +150,10 @@ function summaryOf(result: FractureRunResult, meta: Record<string, unknown>): Re
     xEnd: result.xEnd,
     initiation: result.initiation,
     final: last,
+    // kinetics (seed 000): both crack faces react, so the reacting area grows by 2Γ/S; grains
+    // cut off from the surface are the isolated fraction of the particle model
+    activeAreaFactor: 1 + 2 * last.crackAreaRatio,
+    isolatedFraction: last.disconnectedFraction,
   };
 }
 
@@ -273,6 +279,13 @@ export const command: Command = {
     const out = outPath !== undefined ? OutputDir.open(outPath, { force: values.force === true }) : undefined;
 
     const bar = new ProgressBar("fracture", ctx.stderr, ctx.isTTY);
+    let history: LithiumHistory | undefined;
+    if (protocolText !== undefined)
+      history = chargeLithiumHistory(
+        material,
+        diameter / 2,
+        parseProtocol(protocolText, { file: "--protocol" }),
+      );
     let result: FractureRunResult;
     try {
       result = runFracture({
@@ -291,6 +304,7 @@ export const command: Command = {
         maxStaggered,
         damageDiscretisation: damageOn === "nodes" ? "node" : "cell",
         cutoffVoltage: cutoff,
+        lithiumHistory: history,
         steps,
         seed,
         onStep: (s, i, total) =>
@@ -319,10 +333,9 @@ export const command: Command = {
       maxStaggered,
       damageOn,
       seed,
-      note:
-        cRate !== undefined && cRate > 1 / 20
-          ? "x is taken uniform (slow-charge limit); at this C-rate a radial profile from the particle model should be used (library: lithiumProfile)"
-          : "x uniform, voltage = U(x) (slow-charge limit)",
+      note: history
+        ? "x(r, t) from the spherical particle model along the whole protocol; voltage = its terminal voltage"
+        : "x uniform, voltage = U(x) (slow-charge limit)",
     };
     const summary = summaryOf(result, meta);
     if (out) {
@@ -333,6 +346,9 @@ export const command: Command = {
           "steps.csv",
           columnsToCsv({
             x: col((r) => r.x),
+            centre_x: col((r) => r.centreX),
+            surface_x: col((r) => r.surfaceX),
+            ...(history ? { time_s: col((r) => r.time ?? 0) } : {}),
             voltage_V: col((r) => r.voltage),
             strain_a: col((r) => r.strainA),
             strain_c: col((r) => r.strainC),
