@@ -186,6 +186,8 @@ test("cathodelab electrode → optical render --electrode → optical: the virtu
       "2",
       "--coverage",
       "0.6",
+      "--kappa-composition",
+      "surface", // the synchronous scenario (the default became "mean" with issue 16)
       "--protocol",
       "Charge at C/20 until 4.3 V; Discharge at C/20 until 2.5 V",
       "--out",
