@@ -23,7 +23,11 @@ export interface SegmentOptions {
   minSamples?: number;
 }
 
-/** Split a record into alternating pulse and rest segments (in order). */
+/**
+ * Split a record into pulse and rest segments (in order). A pulse ends where the current
+ * falls below the threshold or changes sign: back-to-back pulses of opposite sign (a charge
+ * pulse followed at once by a discharge pulse) are two pulses, not one.
+ */
 export function segmentPulses(current: ArrayLike<number>, options: SegmentOptions = {}): GittSegment[] {
   const n = current.length;
   let maxAbs = 0;
@@ -31,16 +35,21 @@ export function segmentPulses(current: ArrayLike<number>, options: SegmentOption
   const threshold = options.threshold ?? 0.05 * maxAbs;
   const minSamples = options.minSamples ?? 1;
   const segments: GittSegment[] = [];
+  // state of a sample: +1 / −1 for a pulse of that sign, 0 for rest
+  const state = (k: number) => (Math.abs(current[k]) > threshold ? Math.sign(current[k]) : 0);
+  const states: number[] = [];
   let start = 0;
   for (let i = 1; i <= n; i++) {
-    const on = (k: number) => Math.abs(current[k]) > threshold;
-    if (i === n || on(i) !== on(start)) {
-      const kind = on(start) ? "pulse" : "rest";
+    if (i === n || state(i) !== state(start)) {
+      const st = state(start);
+      const kind = st !== 0 ? "pulse" : "rest";
       const last = segments[segments.length - 1];
-      if (last && (i - start < minSamples || last.kind === kind)) {
+      const lastState = states[states.length - 1];
+      if (last && (i - start < minSamples || lastState === st)) {
         last.end = i;
       } else {
         segments.push({ kind, start, end: i, meanCurrent: 0 });
+        states.push(st);
       }
       start = i;
     }

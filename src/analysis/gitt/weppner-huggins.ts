@@ -163,6 +163,28 @@ export function analyzeGitt(
     const irOn = e0 - eRest0;
     const irOff = eLast - eOff;
     if (!(Math.abs(deltaEt) > 0)) notes.push("ΔE_t is zero: no diffusion polarisation resolved");
+    // an ohmic step has the sign of the current; the opposite sign means the IR extrapolation
+    // sits inside the double-layer charging transient (finely sampled records)
+    if (irOn * seg.meanCurrent < 0)
+      notes.push(
+        `IR step at switch-on has the wrong sign for the current (R = ${(irOn / seg.meanCurrent).toPrecision(3)} Ω < 0): the first samples lie inside the double-layer transient, ΔE_t and D are biased`,
+      );
+    // Weppner–Huggins assumes E linear in √t during the pulse: flag a misfit > 5 % of ΔE_t
+    {
+      let ss = 0;
+      let count = 0;
+      for (let k = seg.start; k < seg.end; k++) {
+        const u = Math.sqrt(Math.max(time[k] - tOn, 0));
+        const r = voltage[k] - (aAll + m * u);
+        ss += r * r;
+        count++;
+      }
+      const rms = Math.sqrt(ss / Math.max(count, 1));
+      if (Math.abs(deltaEt) > 0 && rms > 0.05 * Math.abs(deltaEt))
+        notes.push(
+          `E is not linear in √t over the pulse (rms misfit ${((100 * rms) / Math.abs(deltaEt)).toPrecision(2)} % of ΔE_t): the √t law the method rests on does not hold`,
+        );
+    }
     if (Math.sign(deltaEt) !== Math.sign(deltaEs))
       notes.push("ΔE_s and ΔE_t differ in sign (phase change or unrelaxed rest?)");
     // D = (4/(πτ))·(V/S)²·(ΔEs/ΔEt)²  (Weppner & Huggins 1977)

@@ -287,12 +287,20 @@ export const command: Command = {
       const lines = [
         `${basename(file)}: ${result.pulses.length} GITT pulses (Weppner-Huggins, ${geometry}, R = ${(radius * 1e6).toPrecision(4)} um)`,
       ];
-      lines.push("  pulse  x_after   tau/s     dEs/mV    dEt/mV    D_WH/(cm2/s)  D_sqrt/(cm2/s)");
-      for (const p of result.pulses) {
+      const full = values["full-model"] === true;
+      lines.push(
+        `  pulse  x_after   tau/s     dEs/mV    dEt/mV    D_WH/(cm2/s)  D_sqrt/(cm2/s)${full ? "  D_full/(cm2/s)" : ""}`,
+      );
+      result.pulses.forEach((p, k) => {
+        // the full-model D (single-particle fit of pulse + rest) beside the closed forms
+        const dFull = rows[k]?.D_full_m2_s;
+        const fullCell = full
+          ? `  ${(typeof dFull === "number" ? (dFull * 1e4).toExponential(3) : "n/a").padStart(14)}`
+          : "";
         lines.push(
-          `  ${String(p.index + 1).padStart(5)}  ${p.xAfter === undefined ? "    -   " : p.xAfter.toFixed(4).padStart(8)}  ${p.duration.toPrecision(4).padStart(8)}  ${(p.deltaEs * 1e3).toPrecision(4).padStart(8)}  ${(p.deltaEt * 1e3).toPrecision(4).padStart(8)}  ${(p.diffusivity * 1e4).toExponential(3).padStart(12)}  ${(p.diffusivitySqrt * 1e4).toExponential(3).padStart(12)}${p.notes.length ? `  ! ${p.notes.join("; ")}` : ""}`,
+          `  ${String(p.index + 1).padStart(5)}  ${p.xAfter === undefined ? "    -   " : p.xAfter.toFixed(4).padStart(8)}  ${p.duration.toPrecision(4).padStart(8)}  ${(p.deltaEs * 1e3).toPrecision(4).padStart(8)}  ${(p.deltaEt * 1e3).toPrecision(4).padStart(8)}  ${(p.diffusivity * 1e4).toExponential(3).padStart(12)}  ${(p.diffusivitySqrt * 1e4).toExponential(3).padStart(12)}${fullCell}${p.notes.length ? `  ! ${p.notes.join("; ")}` : ""}`,
         );
-      }
+      });
       if (outDir) lines.push(`wrote ${outDir}/ (gitt.csv, gitt.json, gitt.svg)`);
       ctx.stdout(`${lines.join("\n")}\n`);
     }
