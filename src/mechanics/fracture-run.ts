@@ -14,7 +14,7 @@
  */
 import type { Material } from "../materials/material.js";
 import { ElasticitySolver, maxPrincipal } from "./elasticity.js";
-import { latticeStrain, rotatedEigenstrain } from "./lattice-strain.js";
+import { type LatticeParameters, latticeStrain, rotatedEigenstrain } from "./lattice-strain.js";
 import { type DamageDiscretisation, type EnergySplit, PhaseField, staggeredLoadStep } from "./phase-field.js";
 import {
   cellCentre,
@@ -54,6 +54,11 @@ export interface FractureRunOptions {
    * σ_zz = −E·ε* of an isotropic contraction feeds the damage driver). See elasticity.ts.
    */
   outOfPlane?: "plane-strain" | "generalised";
+  /**
+   * Lattice data replacing the material's a(x), c(x) (e.g. `latticeFromTable`); the material
+   * still gives U(x), E and ν. Default: the material's cited table.
+   */
+  lattice?: LatticeParameters;
   /** Binder Young's modulus [Pa] (seed 001: 0.3 GPa). */
   binderModulus?: number;
   /** Void stiffness as a fraction of the grain modulus [-] (default 1e-6). */
@@ -394,6 +399,7 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
   const threshold = options.crackThreshold ?? 0.95;
   const xStart = options.xStart ?? 1;
   const hist = options.lithiumHistory;
+  const lattice: LatticeParameters = options.lattice ?? mat;
   const xBegin = hist ? hist.meanX[0] : xStart;
   const xEnd = hist
     ? hist.meanX[hist.count - 1]
@@ -463,7 +469,7 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
   let axialOld = 0;
   for (let s = 1; s <= stepLimit; s++) {
     const xMean = xBegin + ((xEnd - xBegin) * s) / nSteps;
-    const mean = latticeStrain(mat, xMean, xStart);
+    const mean = latticeStrain(lattice, xMean, xStart);
     const state = hist ? historyAt(hist, xMean) : null;
     const profile = state
       ? state.profile
@@ -482,7 +488,7 @@ export function runFracture(options: FractureRunOptions): FractureRunResult {
       let ea = mean.a;
       let ec = mean.c;
       if (profile) {
-        const local = latticeStrain(mat, profile(Math.min(1, rho[c])), xStart);
+        const local = latticeStrain(lattice, profile(Math.min(1, rho[c])), xStart);
         ea = local.a;
         ec = local.c;
       }

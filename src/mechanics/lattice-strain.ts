@@ -11,12 +11,55 @@
  * Symmetric tensors are stored as 6 numbers in the order [xx, yy, zz, yz, xz, xy] (tensor, not
  * engineering, shear components).
  */
+import { MonotoneCubic } from "../materials/tabulated.js";
 import type { SeededRandom } from "./random.js";
 
 /** The two lattice-parameter functions a material must provide [m] of Li fraction x. */
 export interface LatticeParameters {
   latticeA(x: number): number;
   latticeC(x: number): number;
+}
+
+/** A lattice table: a(x), c(x) in Å at Li fractions x, with its source (a material's `lattice`). */
+export interface LatticeTableInput {
+  x: readonly number[];
+  aAngstrom: readonly number[];
+  cAngstrom: readonly number[];
+  /** Where the numbers come from (reported, required: no uncited strain data). */
+  source: string;
+}
+
+/**
+ * a(x), c(x) [m] from a table, interpolated as the materials do (monotone cubic, Fritsch–Carlson,
+ * clamped outside), so a run can replace a material's lattice data (e.g. Xu et al.'s strains
+ * used in seed 001 Fig. 5d). RangeError on fewer than 2 rows, unequal lengths, x not strictly
+ * increasing, non-positive or non-finite a or c, or an empty source.
+ */
+export function latticeFromTable(table: LatticeTableInput): LatticeParameters & { source: string } {
+  const { x, aAngstrom: a, cAngstrom: c } = table;
+  if (x.length < 2 || a.length !== x.length || c.length !== x.length)
+    throw new RangeError(
+      `lattice table: need ≥ 2 rows of x, a, c of equal length (got ${x.length}, ${a.length}, ${c.length})`,
+    );
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]) || (i > 0 && !(x[i] > x[i - 1])))
+      throw new RangeError(`lattice table: x must increase strictly (row ${i + 1}: ${x[i]})`);
+    if (!(a[i] > 0) || !(c[i] > 0) || !Number.isFinite(a[i]) || !Number.isFinite(c[i]))
+      throw new RangeError(`lattice table: a and c must be positive (row ${i + 1})`);
+  }
+  if (!table.source.trim()) throw new RangeError("lattice table: a source is required");
+  const ANGSTROM = 1e-10;
+  const fa = new MonotoneCubic(
+    x,
+    a.map((v) => v * ANGSTROM),
+    "clamp",
+  );
+  const fc = new MonotoneCubic(
+    x,
+    c.map((v) => v * ANGSTROM),
+    "clamp",
+  );
+  return { latticeA: (v) => fa.value(v), latticeC: (v) => fc.value(v), source: table.source };
 }
 
 /** Hexagonal unit-cell volume V = (√3/2)·a²·c [m³] from a, c [m] (REFERENCE §2). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli, tempDir } from "../helpers/cli.js";
@@ -65,6 +65,32 @@ test("fracture writes steps, summary, figures and a VTI file; clamped shell, nod
     assert.ok(Math.abs(summary.final.voltage - 4.5) < 1e-3, `${summary.final.voltage} V`);
     assert.match(csv[0], /centre_x.*surface_x.*time_s/);
     assert.ok(summary.activeAreaFactor >= 1 && summary.isolatedFraction >= 0);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test("fracture --lattice-table replaces a(x), c(x): an isotropic table gives no damage; bad tables exit 2", async () => {
+  const tmp = tempDir();
+  try {
+    const iso = join(tmp.path, "iso.csv");
+    // a and c shrink alike by 5 % from x = 1 to 0: a uniform isotropic eigenstrain, no stress
+    writeFileSync(iso, "# source: test (isotropic)\nx,a_angstrom,c_angstrom\n0,2.7284,13.49\n1,2.872,14.2\n");
+    const r = await runCli("fracture", ...small, "--cutoff", "4.5V", "--lattice-table", iso, "--json");
+    assert.equal(r.code, 0, r.err);
+    const summary = JSON.parse(r.out);
+    assert.equal(summary.latticeSource, "test (isotropic)");
+    assert.ok(summary.final.meanDamage < 1e-5, `${summary.final.meanDamage}`);
+    const bad = join(tmp.path, "bad.csv");
+    writeFileSync(bad, "# source: x\nx,a_angstrom,c_angstrom\n0,2.7,oops\n");
+    const b = await runCli("fracture", ...small, "--cutoff", "4.5V", "--lattice-table", bad);
+    assert.equal(b.code, 2);
+    assert.match(b.err, /bad\.csv.*3|line 3/s);
+    const nosrc = join(tmp.path, "nosrc.csv");
+    writeFileSync(nosrc, "x,a_angstrom,c_angstrom\n0,2.7,13\n1,2.8,14\n");
+    const c = await runCli("fracture", ...small, "--cutoff", "4.5V", "--lattice-table", nosrc);
+    assert.equal(c.code, 2);
+    assert.match(c.err, /source/);
   } finally {
     tmp.cleanup();
   }

@@ -106,3 +106,24 @@ test("in-plane c axes lie in the plane and are unit vectors", () => {
     assert.ok(Math.abs(Math.hypot(axes[3 * g], axes[3 * g + 1]) - 1) < 1e-15);
   }
 });
+
+test("latticeFromTable: the material's own table reproduces its a(x), c(x); bad tables refused", async () => {
+  const { getMaterial } = await import("../../src/materials/index.js");
+  const { latticeFromTable } = await import("../../src/mechanics/lattice-strain.js");
+  const m = getMaterial("NMC811");
+  // REFERENCE §2 table of src/materials/nmc811.ts
+  const table = {
+    x: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0],
+    aAngstrom: [2.82, 2.817, 2.815, 2.816, 2.822, 2.835, 2.856, 2.872],
+    cAngstrom: [13.85, 14.03, 14.25, 14.4, 14.467, 14.4, 14.29, 14.2],
+    source: "REFERENCE §2",
+  };
+  const l = latticeFromTable(table);
+  for (let x = 0.1; x <= 1; x += 0.037) {
+    assert.ok(Math.abs(l.latticeA(x) / m.latticeA(x) - 1) < 1e-14);
+    assert.ok(Math.abs(l.latticeC(x) / m.latticeC(x) - 1) < 1e-14);
+  }
+  assert.throws(() => latticeFromTable({ ...table, x: [...table.x].reverse() }), /increase/);
+  assert.throws(() => latticeFromTable({ ...table, cAngstrom: [1, 2] }), /equal length/);
+  assert.throws(() => latticeFromTable({ ...table, source: " " }), /source/);
+});

@@ -2,11 +2,13 @@
  * `cathodelab fracture`: chemo-mechanical phase-field fracture of a polycrystalline secondary
  * particle along a slow charge (seed 001). Thin over src/mechanics.
  */
+import { readFileSync } from "node:fs";
 import { InputError } from "../../errors.js";
 import { columnsToCsv, toJson } from "../../io/csv.js";
 import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
 import { type FractureRunResult, runFracture } from "../../mechanics/fracture-run.js";
+import { type LatticeParameters, latticeFromTable } from "../../mechanics/lattice-strain.js";
 import { fieldSlice, slicePng, vtiImageBytes } from "../../mechanics/render.js";
 import { chargeLithiumHistory, type LithiumHistory } from "../../mechanics/transport.js";
 import { parseProtocol } from "../../protocol/parse.js";
@@ -34,6 +36,7 @@ const OPTIONS = {
   "shell-outer": { type: "string" },
   "max-staggered": { type: "string" },
   "damage-on": { type: "string" },
+  "lattice-table": { type: "string" },
   seed: { type: "string" },
   out: { type: "string" },
   force: { type: "boolean" },
@@ -71,6 +74,8 @@ Options:
   --max-staggered N       cap on staggered iterations per load step (default 4; see docs)
   --damage-on cells|nodes damage on cell centres (default) or nodes (Q1 elements as in
                           published finite-element results)
+  --lattice-table FILE    a(x), c(x) replacing the material's: CSV with a '# source: …' line
+                          and columns x,a_angstrom,c_angstrom (x increasing)
   --seed N                random seed (default 1)
   --out DIR               write steps.csv, summary.json, damage_vs_voltage.svg,
                           damage.png, stress.png, fields.vti
@@ -138,6 +143,67 @@ export function chargeFromProtocol(text: string): { cRate?: number; cutoff: numb
     value: text,
     expected: 'a charge step such as "Charge at C/50 until 4.5 V"',
   });
+}
+
+/**
+ * Read a lattice table CSV: '# source: TEXT' (required), a header x,a_angstrom,c_angstrom, rows
+ * of numbers. InputError naming the file and line otherwise.
+ */
+export function readLatticeTable(path: string): LatticeParameters & { source: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new InputError("cannot read the lattice table", { file: path, field: "--lattice-table" });
+  }
+  let source = "";
+  const x: number[] = [];
+  const a: number[] = [];
+  const c: number[] = [];
+  let header = false;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "") return;
+    const src = /^#\s*source:\s*(.+)$/i.exec(line);
+    if (src) {
+      source = src[1];
+      return;
+    }
+    if (line.startsWith("#")) return;
+    const cells = line.split(",").map((v) => v.trim());
+    if (!header) {
+      if (cells.join(",").toLowerCase() !== "x,a_angstrom,c_angstrom")
+        throw new InputError("the lattice table header must be x,a_angstrom,c_angstrom", {
+          file: path,
+          line: i + 1,
+          value: line,
+          expected: "x,a_angstrom,c_angstrom",
+        });
+      header = true;
+      return;
+    }
+    const v = cells.map(Number);
+    if (cells.length !== 3 || v.some((q) => !Number.isFinite(q)))
+      throw new InputError("a lattice table row must hold three numbers", {
+        file: path,
+        line: i + 1,
+        value: line,
+        expected: "x, a [Å], c [Å]",
+      });
+    x.push(v[0]);
+    a.push(v[1]);
+    c.push(v[2]);
+  });
+  if (!source)
+    throw new InputError("the lattice table has no '# source: …' line", {
+      file: path,
+      expected: "a citation of the strain data",
+    });
+  try {
+    return latticeFromTable({ x, aAngstrom: a, cAngstrom: c, source });
+  } catch (error) {
+    throw new InputError((error as Error).message, { file: path, field: "--lattice-table" });
+  }
 }
 
 function summaryOf(result: FractureRunResult, meta: Record<string, unknown>): Record<string, unknown> {
@@ -275,6 +341,8 @@ export const command: Command = {
         value: damageOn,
         expected: "cells or nodes",
       });
+    const latticePath = stringOption(values, "lattice-table");
+    const lattice = latticePath !== undefined ? readLatticeTable(latticePath) : undefined;
     const outPath = stringOption(values, "out");
     const out = outPath !== undefined ? OutputDir.open(outPath, { force: values.force === true }) : undefined;
 
@@ -305,6 +373,7 @@ export const command: Command = {
         damageDiscretisation: damageOn === "nodes" ? "node" : "cell",
         cutoffVoltage: cutoff,
         lithiumHistory: history,
+        lattice,
         steps,
         seed,
         onStep: (s, i, total) =>
@@ -332,6 +401,7 @@ export const command: Command = {
       shellOuter,
       maxStaggered,
       damageOn,
+      latticeSource: lattice ? lattice.source : "material table",
       seed,
       note: history
         ? "x(r, t) from the spherical particle model along the whole protocol; voltage = its terminal voltage"
