@@ -87,7 +87,11 @@ export interface Material {
    * 000: NMC333's first-discharge j0 is 2–5× its first-charge j0). The particle model switches
    * between the two with the sign of the current (`directionalExchangeCurrent`).
    */
-  dischargeExchangeCurrentDensity?(x: number, electrolyteConcentration?: number, temperature?: number): number;
+  dischargeExchangeCurrentDensity?(
+    x: number,
+    electrolyteConcentration?: number,
+    temperature?: number,
+  ): number;
   /** Irreversible, charge-driven contact loss of the secondary particle (optional; seed 000: bare NCA). */
   contactLoss?: ContactLossLaw;
   /** Electronic conductivity of the particle [S/m] at Li fraction x. */

@@ -45,7 +45,10 @@ export const kimOpenCircuitPotential: Differentiable = {
 };
 
 /** Intrinsic i0 [A/m²] at c_l = 1000 mol/m³, 298.15 K: log10 knots at x of OCV ≈ 3.66, 3.8, 4.0, 4.1, 4.2, 4.35 V. */
-const ncaExchangeCurrentKnots = logTable([1.0, 0.8, 0.65, 0.484, 0.42, 0.36, 0.3], [0.0, 0.0, 0.15, 0.5, 0.25, 0.45, 0.2]);
+const ncaExchangeCurrentKnots = logTable(
+  [1.0, 0.8, 0.65, 0.484, 0.42, 0.36, 0.3],
+  [0.0, 0.0, 0.15, 0.5, 0.25, 0.45, 0.2],
+);
 /** Last knot: below it, i0 = i0(0.30)·√(x(1 − x)/(0.30·0.70)) (seed 000 eqn 3, α = ½). */
 const X_LAST_KNOT = 0.3;
 const ncaExchangeCurrentReference = (x: number): number =>

@@ -190,7 +190,8 @@ export function resolveParticleParameters(p: ParticleParameters): ResolvedPartic
     }
     directional = {
       discharge,
-      switchingCharge: positive(d.switchingCharge ?? 1e-8, "directionalExchangeCurrent.switchingCharge", "") *
+      switchingCharge:
+        positive(d.switchingCharge ?? 1e-8, "directionalExchangeCurrent.switchingCharge", "") *
         nominalCapacity,
       initialChargeWeight: w0,
     };

@@ -217,7 +217,13 @@ export class ParticleSimulator {
     const dir = p.directionalExchangeCurrent;
     this.fI0Discharge = dir
       ? p.tabulate
-        ? cachedTable(dir.discharge, `i0d|${p.electrolyteConcentration}|${p.temperature}`, dir.discharge, lo, hi)
+        ? cachedTable(
+            dir.discharge,
+            `i0d|${p.electrolyteConcentration}|${p.temperature}`,
+            dir.discharge,
+            lo,
+            hi,
+          )
         : new DirectFunction(dir.discharge, hi)
       : null;
     if (dir) this.weightCharge = dir.initialChargeWeight;

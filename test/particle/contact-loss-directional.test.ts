@@ -86,7 +86,8 @@ test("direction-dependent i0: charge table after charge, discharge table after d
   assert.ok(sim.chargeWeight > 0.99, `w after a charging step = ${sim.chargeWeight}`);
   // missing discharge table → InputError
   assert.throws(
-    () => new ParticleSimulator({ material: getMaterial("NMC811"), radius: R, directionalExchangeCurrent: {} }),
+    () =>
+      new ParticleSimulator({ material: getMaterial("NMC811"), radius: R, directionalExchangeCurrent: {} }),
     /no discharge exchange current density/,
   );
 });

@@ -203,7 +203,8 @@ export const SELF_CHECK_TOLERANCES: readonly Omit<SelfCheckRow, "median" | "max"
     label: "j0 from PITT (B < 10)",
     tolMedian: 0.05,
     tolMax: 0.1,
-    reason: "no step has B < 10 (a diffusion-limited transient bounds i0 only from below; j0 is checked by EIS)",
+    reason:
+      "no step has B < 10 (a diffusion-limited transient bounds i0 only from below; j0 is checked by EIS)",
   },
   {
     key: "pittDiffusivity",
@@ -354,7 +355,8 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     ["rateLimitDiameter", rateLimitDiameter],
     ...scaledDiameters.map((d) => ["scaledDiameters", d] as const),
   ] as const) {
-    if (!(v > 0) || !Number.isFinite(v)) throw new InputError(`${field} must be a positive diameter [m]`, { field });
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new InputError(`${field} must be a positive diameter [m]`, { field });
   }
   const rateLimitRadius = rateLimitDiameter / 2;
   const overpotential = options.overpotential ?? 0.1;
@@ -392,10 +394,14 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
 
   const coating = options.coating ?? "none";
   if (coating !== "none" && coating !== "pvdf") {
-    throw new InputError(`unknown coating "${String(coating)}"`, { field: "coating", expected: "none or pvdf" });
+    throw new InputError(`unknown coating "${String(coating)}"`, {
+      field: "coating",
+      expected: "none or pvdf",
+    });
   }
   const contactLoss = coating === "none" ? (m.contactLoss ?? null) : null;
-  const directional = (options.directionalExchangeCurrent ?? true) && m.dischargeExchangeCurrentDensity !== undefined;
+  const directional =
+    (options.directionalExchangeCurrent ?? true) && m.dischargeExchangeCurrentDensity !== undefined;
   const sim = new ParticleSimulator({
     material: m,
     radius: R,
@@ -594,13 +600,7 @@ export function runVirtualStudy(options: VirtualStudyOptions): VirtualStudyResul
     const usePitt = p.exchangeCurrentDensityDetermined || !dischargeEis[k];
     const j0 = usePitt ? p.exchangeCurrentDensity : dischargeEis[k].exchangeCurrentDensity;
     const B = biotNumber(R, j0, p.dUdc, p.diffusivity, T);
-    const cj = interfacialLimitedCRate(
-      j0,
-      overpotential,
-      3 / rateLimitRadius,
-      m.volumetricCapacity,
-      T,
-    );
+    const cj = interfacialLimitedCRate(j0, overpotential, 3 / rateLimitRadius, m.volumetricCapacity, T);
     const cd = diffusionLimitedCRate(p.diffusivity, rateLimitRadius);
     return {
       relaxedOcv: p.relaxedOcv,

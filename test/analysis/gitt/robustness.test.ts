@@ -38,7 +38,8 @@ function record(dip: number, curvature: number) {
   const t0 = 100;
   for (let k = 1; k <= 200; k++) {
     const u = k * 0.5;
-    const v = 3.9 + 0.002 + 1e-3 * Math.sqrt(u) - dip * Math.exp(-u / 0.8) + curvature * (1 - Math.exp(-u / 10));
+    const v =
+      3.9 + 0.002 + 1e-3 * Math.sqrt(u) - dip * Math.exp(-u / 0.8) + curvature * (1 - Math.exp(-u / 10));
     push(t0 + u, v, 1e-3);
   }
   for (let k = 1; k <= 400; k++) push(t0 + 100 + k * 5, 3.9 + 0.004 + 1e-3 * Math.exp(-k / 20), 0);
@@ -53,10 +54,16 @@ test("analyzeGitt warns when the IR step has the wrong sign and when E is not li
   const dipped = record(0.008, 0);
   const b = analyzeGitt(dipped.t, dipped.e, dipped.i, { radius: 5e-6 });
   assert.ok(b.pulses[0].resistance < 0);
-  assert.ok(b.pulses[0].notes.some((n) => /wrong sign/.test(n)), b.pulses[0].notes.join("; "));
+  assert.ok(
+    b.pulses[0].notes.some((n) => /wrong sign/.test(n)),
+    b.pulses[0].notes.join("; "),
+  );
   const bent = record(0, 0.02); // saturating, as when the particle fills up (τ ≳ R²/D)
   const c = analyzeGitt(bent.t, bent.e, bent.i, { radius: 5e-6 });
-  assert.ok(c.pulses[0].notes.some((n) => /not linear in √t/.test(n)), c.pulses[0].notes.join("; "));
+  assert.ok(
+    c.pulses[0].notes.some((n) => /not linear in √t/.test(n)),
+    c.pulses[0].notes.join("; "),
+  );
 });
 
 test("cathodelab fit gitt --full-model prints the full-model D in the table", async () => {
@@ -74,8 +81,16 @@ test("cathodelab fit gitt --full-model prints the full-model D in the table", as
     writeFileSync(file, `${lines.join("\n")}\n`);
     const out: string[] = [];
     const err: string[] = [];
-    const ctx = { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), isTTY: false, cwd: dir };
-    const code = await main(["fit", "gitt", file, "--radius", "5um", "--material", "NMC811", "--full-model"], ctx);
+    const ctx = {
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => err.push(t),
+      isTTY: false,
+      cwd: dir,
+    };
+    const code = await main(
+      ["fit", "gitt", file, "--radius", "5um", "--material", "NMC811", "--full-model"],
+      ctx,
+    );
     assert.equal(code, 0, err.join(""));
     const text = out.join("");
     assert.match(text, /D_full\/\(cm2\/s\)/);

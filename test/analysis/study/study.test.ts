@@ -67,7 +67,12 @@ test("study rate limits use the seed's DIAMETER convention (10 µm diameter → 
     // eqn 8 with r = d/2 = 5 µm, closed form to round-off
     assert.ok(Math.abs(l.diffusionCRate / diffusionLimitedCRate(p.diffusivity, 5e-6) - 1) < 1e-12);
     // eqn 6 with A/V = 3/r = 3/(5 µm)
-    const cj = interfacialLimitedCRate(l.exchangeCurrentDensity, 0.1, 3 / 5e-6, getMaterial("NMC333").volumetricCapacity);
+    const cj = interfacialLimitedCRate(
+      l.exchangeCurrentDensity,
+      0.1,
+      3 / 5e-6,
+      getMaterial("NMC333").volumetricCapacity,
+    );
     assert.ok(Math.abs(l.interfacialCRate / cj - 1) < 1e-12);
     // B scaled to 10, 5, 2 µm diameter: B·(d/2)/R
     assert.deepEqual(
@@ -96,7 +101,11 @@ test("NCA (seed 000): bare j0 falls > 10× at high SOC with > 10× hysteresis; P
   const summary = (r: typeof bare) => {
     const charge = r.eis.filter((p) => p.phase === "charge").map((p) => p.exchangeCurrentDensity);
     const ratios = r.hysteresis.map((h) => h.ratio);
-    return { drop: Math.max(...charge) / charge[charge.length - 1], minRatio: Math.min(...ratios), maxRatio: Math.max(...ratios) };
+    return {
+      drop: Math.max(...charge) / charge[charge.length - 1],
+      minRatio: Math.min(...ratios),
+      maxRatio: Math.max(...ratios),
+    };
   };
   const b = summary(bare);
   const c = summary(coated);
@@ -120,7 +129,8 @@ test("NMC333 (seed 000): discharge j0 2–5× the charge j0 from the direction-d
   const r = runVirtualStudy({ material: m, radius: 13.25e-6, chargeCutoffs: [3.9, 4.1, 4.3, 4.5, 4.7] });
   assert.ok(r.options.directionalExchangeCurrent);
   assert.ok(r.hysteresis.length >= 3);
-  for (const h of r.hysteresis) assert.ok(h.ratio > 2 && h.ratio < 5, `ratio ${h.ratio} at ${h.relaxedOcv} V`);
+  for (const h of r.hysteresis)
+    assert.ok(h.ratio > 2 && h.ratio < 5, `ratio ${h.ratio} at ${h.relaxedOcv} V`);
   const off = runVirtualStudy({
     material: m,
     radius: 13.25e-6,
