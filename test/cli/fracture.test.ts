@@ -65,6 +65,8 @@ test("fracture writes steps, summary, figures and a VTI file; clamped shell, nod
     assert.ok(Math.abs(summary.final.voltage - 4.5) < 1e-3, `${summary.final.voltage} V`);
     assert.match(csv[0], /centre_x.*surface_x.*time_s/);
     assert.ok(summary.activeAreaFactor >= 1 && summary.isolatedFraction >= 0);
+    // seed-001 default geometry: a 20 µm shell around the 14 µm particle
+    assert.ok(Math.abs(summary.binderShellDiameter_m - 20e-6) < 1e-12);
   } finally {
     tmp.cleanup();
   }
@@ -76,10 +78,22 @@ test("fracture --lattice-table replaces a(x), c(x): an isotropic table gives no 
     const iso = join(tmp.path, "iso.csv");
     // a and c shrink alike by 5 % from x = 1 to 0: a uniform isotropic eigenstrain, no stress
     writeFileSync(iso, "# source: test (isotropic)\nx,a_angstrom,c_angstrom\n0,2.7284,13.49\n1,2.872,14.2\n");
-    const r = await runCli("fracture", ...small, "--cutoff", "4.5V", "--lattice-table", iso, "--json");
+    // bare particle: the default binder shell carries no eigenstrain and would resist the contraction
+    const r = await runCli(
+      "fracture",
+      ...small,
+      "--binder-shell",
+      "none",
+      "--cutoff",
+      "4.5V",
+      "--lattice-table",
+      iso,
+      "--json",
+    );
     assert.equal(r.code, 0, r.err);
     const summary = JSON.parse(r.out);
     assert.equal(summary.latticeSource, "test (isotropic)");
+    assert.equal(summary.binderShellDiameter_m, null);
     assert.ok(summary.final.meanDamage < 1e-5, `${summary.final.meanDamage}`);
     const bad = join(tmp.path, "bad.csv");
     writeFileSync(bad, "# source: x\nx,a_angstrom,c_angstrom\n0,2.7,oops\n");
@@ -104,7 +118,10 @@ test("fracture: bad input names the option, exits 2 and writes nothing", async (
         ["--shell-outer", "glued", "--binder-shell", "20um", "--cutoff", "4.5V"],
         /--shell-outer.*free or clamped/,
       ],
-      [["--shell-outer", "clamped", "--cutoff", "4.5V"], /--shell-outer.*--binder-shell/],
+      [
+        ["--shell-outer", "clamped", "--binder-shell", "none", "--cutoff", "4.5V"],
+        /--shell-outer.*--binder-shell/,
+      ],
       [["--split", "spectral", "--cutoff", "4.5V"], /--split/],
       [["--binder-shell", "10um", "--cutoff", "4.5V"], /--binder-shell/],
       [["--cutoff", "9V"], /cut-?off|--cutoff/i],

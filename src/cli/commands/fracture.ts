@@ -61,7 +61,8 @@ Required:
 Options:
   --dim 2|3               plane-strain slice (default) or 3D
   --grains N              number of primary grains (default 400)
-  --binder-shell D        outer diameter of a binder shell, e.g. 20um (default: none)
+  --binder-shell D|none   outer diameter of the binder shell (default: seed 001's 20 µm around
+                          14 µm, i.e. 10/7 × --diameter); none = bare particle
   --binder-modulus E      binder Young's modulus (default 0.3GPa)
   --cells N               grid cells per side (default 256 in 2D, 64 in 3D)
   --steps N               load steps in x to the cut-off (default 200)
@@ -245,10 +246,13 @@ export const command: Command = {
       { field: "--diameter", positive: true },
     );
     const shellText = stringOption(values, "binder-shell");
+    // seed 001: a 20 µm binder shell around the 14 µm particle (E = 0.3 GPa, ν = 0.3)
     const shell =
       shellText === undefined
-        ? undefined
-        : parseQuantity(shellText, "length", { field: "--binder-shell", positive: true });
+        ? (diameter * 20) / 14
+        : shellText === "none"
+          ? undefined
+          : parseQuantity(shellText, "length", { field: "--binder-shell", positive: true });
     if (shell !== undefined && shell <= diameter) {
       throw new InputError("--binder-shell must be larger than --diameter", {
         field: "--binder-shell",
