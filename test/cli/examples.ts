@@ -84,10 +84,10 @@ function logicalLines(lines: string[]): [number, string][] {
 
 const STARTS = /^\s*(npx\s+)?cathodelab\s/;
 
-/** Examples in a help text: the command lines of its "Example:" / "Examples:" section. */
+/** Examples in a help text: the command lines of its "Example:" / "Examples (…):" section. */
 export function helpExamples(help: string, name: string): Example[] {
   const lines = help.split("\n");
-  const start = lines.findIndex((l) => /^Examples?:\s*$/.test(l));
+  const start = lines.findIndex((l) => /^Examples?\b[^:]*:\s*$/.test(l));
   if (start < 0) return [];
   let end = start + 1;
   while (end < lines.length && (lines[end].trim() === "" || /^\s/.test(lines[end]))) end++;
