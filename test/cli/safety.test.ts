@@ -152,7 +152,10 @@ test("numeric options are range-checked with physical bounds (no hang, exit 2, t
     [["fit", "gitt", join(EXAMPLES, "gitt.mpt"), "--radius", "5m"], /--radius.*1 nm to 1 mm/],
     [["kk", join(EXAMPLES, "eis.csv"), "--max-m", "1e9"], /--max-m.*1 to 1000/],
     [["ratelimit", "--material", "NMC333", "--diameter", "1e-12m"], /--diameter.*2 nm to 2 mm/],
-    [["ratelimit", "--material", "NMC333", "--radius", "5um", "--temperature", "1e6K"], /--temperature.*150 K/],
+    [
+      ["ratelimit", "--material", "NMC333", "--radius", "5um", "--temperature", "1e6K"],
+      /--temperature.*150 K/,
+    ],
   ];
   for (const [argv, pattern] of cases) {
     const started = performance.now();
