@@ -619,6 +619,7 @@ export const command: Command = {
   name: "study",
   summary: "the virtual seed-000 single-particle study: EIS/PITT → j0, D, Biot, rate limits",
   help: HELP,
+  options: STUDY_OPTIONS,
   async run(argv, ctx) {
     const { values } = parseOptions(argv, STUDY_OPTIONS, false);
     const material = getMaterial(stringOption(values, "material", true, "a material name such as NMC333"));
