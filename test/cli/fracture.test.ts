@@ -50,6 +50,13 @@ test("fracture writes steps, summary, figures and a VTI file; clamped shell, nod
       "steps.csv",
       "stress.png",
       "summary.json",
+      "damage_4.0V.png",
+      "damage_4.2V.png",
+      "damage_4.5V.png",
+      "stress_4.0V.png",
+      "stress_4.5V.png",
+      "radial_damage.csv",
+      "radial_damage.svg",
     ])
       assert.ok(files.includes(f), `${f} missing from ${files}`);
     const csv = readFileSync(join(out, "steps.csv"), "utf8").trim().split("\n");

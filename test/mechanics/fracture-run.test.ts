@@ -5,6 +5,7 @@ import { getMaterial } from "../../src/materials/index.js";
 import {
   disconnectedGrains,
   lithiumFractionAtVoltage,
+  radialDamageProfile,
   runFracture,
 } from "../../src/mechanics/fracture-run.js";
 import { generatePolycrystal } from "../../src/mechanics/polycrystal.js";
@@ -275,4 +276,50 @@ test("a purely isotropic lattice change gives zero damage in 2D and 3D", () => {
     );
     assert.equal(r.initiation, null);
   }
+});
+
+test("radial damage profile: a damaged annulus 0.4 ≤ r/R < 0.6 lands in its two bins", () => {
+  const p = generatePolycrystal({
+    dim: 2,
+    cells: 64,
+    particleRadius: 7e-6,
+    grains: 30,
+    boundaryWidth: 0.5e-6,
+    seed: 5,
+  });
+  const n = p.n;
+  const damage = new Float64Array(n * n);
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < n; i++) {
+      const r =
+        Math.hypot((i + 0.5) * p.spacing - p.side / 2, (j + 0.5) * p.spacing - p.side / 2) / p.particleRadius;
+      if (r >= 0.4 && r < 0.6) damage[i + n * j] = 1;
+    }
+  const prof = radialDamageProfile(p, damage, 5);
+  assert.deepEqual(Array.from(prof.rho), [0.1, 0.3, 0.5, 0.7, 0.9]);
+  for (let b = 0; b < 5; b++) {
+    const expected = b === 2 ? 1 : 0;
+    assert.equal(prof.meanDamage[b], expected);
+    assert.equal(prof.crackedFraction[b], expected);
+  }
+});
+
+test("snapshots keep the fields at the first step at or above each requested voltage", () => {
+  const r = runFracture({
+    material: getMaterial("NMC811"),
+    dim: 2,
+    cells: 24,
+    particleRadius: 7e-6,
+    grains: 8,
+    steps: 6,
+    seed: 1,
+    snapshotVoltages: [4.0, 4.5, 9],
+  });
+  assert.deepEqual(
+    r.snapshots.map((s) => s.requestedVoltage),
+    [4.0, 4.5],
+  );
+  const first = r.steps.find((s) => s.voltage >= 4.0 - 1e-9);
+  assert.equal(r.snapshots[0].voltage, first?.voltage);
+  assert.deepEqual(Array.from(r.snapshots[1].damage), Array.from(r.damage));
 });

@@ -7,7 +7,7 @@ import { InputError } from "../../errors.js";
 import { columnsToCsv, toJson } from "../../io/csv.js";
 import { OutputDir } from "../../io/output-dir.js";
 import { getMaterial } from "../../materials/index.js";
-import { type FractureRunResult, runFracture } from "../../mechanics/fracture-run.js";
+import { type FractureRunResult, radialDamageProfile, runFracture } from "../../mechanics/fracture-run.js";
 import { type LatticeParameters, latticeFromTable } from "../../mechanics/lattice-strain.js";
 import { fieldSlice, slicePng, vtiImageBytes } from "../../mechanics/render.js";
 import { chargeLithiumHistory, type LithiumHistory } from "../../mechanics/transport.js";
@@ -377,6 +377,7 @@ export const command: Command = {
         damageDiscretisation: damageOn === "nodes" ? "node" : "cell",
         cutoffVoltage: cutoff,
         lithiumHistory: history,
+        snapshotVoltages: [4.0, 4.2, 4.5],
         lattice,
         steps,
         seed,
@@ -464,6 +465,37 @@ export const command: Command = {
           pMin = Math.min(pMin, result.maxPrincipal[c]);
         }
         out.write("stress.png", slicePng(fieldSlice(poly, result.maxPrincipal, pMin, pMax, scale)));
+        // seed 001 Fig. 5e: damage (0…1) and σ1 (0…its maximum at 4.5 V) mid-slices along the charge
+        for (const snap of result.snapshots) {
+          const tag = snap.requestedVoltage.toFixed(1);
+          out.write(`damage_${tag}V.png`, slicePng(fieldSlice(poly, snap.damage, 0, 1, scale)));
+          let sMax = 0;
+          for (const v of snap.maxPrincipal) sMax = Math.max(sMax, v);
+          out.write(`stress_${tag}V.png`, slicePng(fieldSlice(poly, snap.maxPrincipal, 0, sMax || 1, scale)));
+        }
+        const radial = radialDamageProfile(poly, result.damage, 10);
+        out.write(
+          "radial_damage.csv",
+          columnsToCsv({
+            r_over_R: radial.rho,
+            mean_damage: radial.meanDamage,
+            cracked_fraction: radial.crackedFraction,
+          }),
+        );
+        out.write(
+          "radial_damage.svg",
+          renderPlot(
+            [
+              { label: "mean damage", x: radial.rho, y: radial.meanDamage },
+              { label: "cracked fraction (d ≥ 0.95)", x: radial.rho, y: radial.crackedFraction },
+            ],
+            {
+              title: `${material.name}: radial damage at the end`,
+              xLabel: "r/R [-]",
+              yLabel: "fraction [-]",
+            },
+          ),
+        );
         out.write(
           "fields.vti",
           vtiImageBytes(poly, {
